@@ -13,8 +13,8 @@ use syn::{Expr, Lit, Meta};
 /// The arguments of `#[crossmint_auth(...)]` as written.
 ///
 /// Parsing never stops at the first problem: a bad value is kept as an error in its
-/// [`Arg`], and unknown or duplicated arguments are collected in `shape_errors`, so that
-/// validation can report everything in one compile.
+/// [`Arg`], and every error (bad values, unknown or duplicated arguments) is also collected
+/// in `errors` in source order, so that validation can report everything in one compile.
 #[derive(Default)]
 pub struct Args {
     pub refresh: Option<Arg<Route<RefreshArg>>>,
@@ -27,8 +27,11 @@ pub struct Args {
     pub jwt_cookie: Option<Arg<CookieName<JwtCookieArg>>>,
     pub refresh_cookie: Option<Arg<CookieName<RefreshCookieArg>>>,
     pub partitioned: Option<Arg<Flag<PartitionedArg>>>,
-    /// Unknown or duplicated arguments, and items that are not `name = value`.
-    pub shape_errors: Vec<Error>,
+    /// Every error found while parsing, in source order.
+    pub errors: Vec<Error>,
+    /// Whether an argument is unknown or duplicated, or an item is not `name = value`: the
+    /// list is not what the user meant, so rules between arguments are not checked.
+    pub malformed: bool,
 }
 
 impl Args {
@@ -66,7 +69,8 @@ impl FromMeta for Args {
             let meta = match item {
                 NestedMeta::Meta(meta) => meta,
                 NestedMeta::Lit(lit) => {
-                    args.shape_errors.push(
+                    args.malformed = true;
+                    args.errors.push(
                         Error::custom(
                             "expected `name = value` arguments, \
                              e.g. `refresh = \"/api/refresh\"`",
@@ -80,11 +84,12 @@ impl FromMeta for Args {
             let name = darling::util::path_to_string(path);
             let Some(setting) = Setting::from_name(&name) else {
                 let names = Setting::ALL.map(Setting::name);
-                args.shape_errors
+                args.malformed = true;
+                args.errors
                     .push(Error::unknown_field_path_with_alts(path, &names).with_span(path));
                 continue;
             };
-            let duplicate = match setting {
+            let error = match setting {
                 Setting::Refresh => set(&mut args.refresh, setting, meta),
                 Setting::Logout => set(&mut args.logout, setting, meta),
                 Setting::SameSite => set(&mut args.same_site, setting, meta),
@@ -96,26 +101,43 @@ impl FromMeta for Args {
                 Setting::RefreshCookie => set(&mut args.refresh_cookie, setting, meta),
                 Setting::Partitioned => set(&mut args.partitioned, setting, meta),
             };
-            if duplicate {
-                args.shape_errors.push(
-                    Error::custom(format!(
-                        "`{name}` is given more than once: keep a single `{name} = ...`"
-                    ))
-                    .with_span(path),
-                );
+            match error {
+                Parsed::Ok => {}
+                Parsed::Invalid(error) => args.errors.push(error),
+                Parsed::Duplicate => {
+                    args.malformed = true;
+                    args.errors.push(
+                        Error::custom(format!(
+                            "`{name}` is given more than once: keep a single `{name} = ...`"
+                        ))
+                        .with_span(path),
+                    );
+                }
             }
         }
         Ok(args)
     }
 }
 
-/// Parses `meta` into `slot`; `true` when the slot was already taken.
-fn set<T: FromMeta>(slot: &mut Option<Arg<T>>, setting: Setting, meta: &Meta) -> bool {
+/// What [`set`] made of an argument.
+enum Parsed {
+    Ok,
+    /// The value is invalid: the error (also kept in the argument).
+    Invalid(Error),
+    /// The argument was given before; the first one is kept.
+    Duplicate,
+}
+
+/// Parses `meta` into `slot`, unless the slot was already taken.
+fn set<T: FromMeta>(slot: &mut Option<Arg<T>>, setting: Setting, meta: &Meta) -> Parsed {
     if slot.is_some() {
-        return true;
+        return Parsed::Duplicate;
     }
-    *slot = Some(Arg::parse(setting, meta));
-    false
+    let arg = slot.insert(Arg::parse(setting, meta));
+    match &arg.value {
+        Ok(_) => Parsed::Ok,
+        Err(error) => Parsed::Invalid(error.clone()),
+    }
 }
 
 /// One argument as written: its value, or the error it was rejected with, and the span of
@@ -139,7 +161,10 @@ impl<T: FromMeta> Arg<T> {
                     ))
                     .with_span(other)),
                 };
-                Arg { value, span: expr.span() }
+                Arg {
+                    value,
+                    span: expr.span(),
+                }
             }
             other => Arg {
                 value: Err(Error::custom(format!(

@@ -11,12 +11,16 @@ use crate::config::CookieConfig;
 use crate::error::ConfigError;
 use crate::flight::Flights;
 use crate::handlers;
+use crate::jwks::Jwks;
+use crate::jwt::{Claims, Verifier, VerifyError, MAX_JWT_BYTES};
 use crate::key::ApiKey;
 
 /// The environment variable holding the Crossmint server key.
 pub const API_KEY_VARIABLE: &str = "CROSSMINT_SERVER_API_KEY";
 /// The optional environment variable overriding the Crossmint base URL.
 pub const BASE_URL_VARIABLE: &str = "CROSSMINT_BASE_URL";
+/// The optional environment variable holding the project id JWTs must be issued for (`aud`).
+pub const PROJECT_ID_VARIABLE: &str = "CROSSMINT_PROJECT_ID";
 
 /// Crossmint authentication for one server: the API client, the refresh coordination and
 /// the request limits. Cheap to clone (an `Arc` inside); build it once at start-up.
@@ -41,6 +45,8 @@ pub(crate) struct Inner {
     pub(crate) client: ApiClient,
     pub(crate) options: Options,
     pub(crate) flights: Flights,
+    pub(crate) jwks: Jwks,
+    pub(crate) verifier: Verifier,
 }
 
 #[derive(Debug, Clone)]
@@ -93,6 +99,28 @@ impl CrossmintAuth {
             .await
     }
 
+    /// Verifies a Crossmint JWT against the provider's key set: signature (only with the
+    /// asymmetric algorithm the key declares), `exp` and `nbf` with the configured leeway,
+    /// and `aud` when a project id is configured. A token that verified once is answered
+    /// from a bounded cache until it expires.
+    pub async fn verify_jwt(&self, jwt: &str) -> Result<Arc<Claims>, VerifyError> {
+        let inner = &self.inner;
+        if let Some(claims) = inner.verifier.cached(jwt) {
+            return Ok(claims);
+        }
+        if jwt.len() > MAX_JWT_BYTES {
+            return Err(VerifyError::Malformed);
+        }
+        // Only `kid` and `alg` are read from the header: `jku`, `x5u` and `jwk` are ignored,
+        // keys come from the configured key set alone.
+        let header = jsonwebtoken::decode_header(jwt).map_err(|_| VerifyError::Malformed)?;
+        let kid = header.kid.ok_or(VerifyError::UnknownKey)?;
+        let key = inner.jwks.key(&inner.client, &kid).await?;
+        let claims = Arc::new(inner.verifier.verify(jwt, &key, header.alg)?);
+        inner.verifier.remember(jwt, &claims);
+        Ok(claims)
+    }
+
     /// The `POST` route that refreshes a session: mount it at the route the Crossmint browser
     /// SDK calls (`refreshRoute`). Other methods get `405` with `Allow`.
     pub fn refresh_route<S>(&self, cookies: CookieConfig) -> MethodRouter<S>
@@ -129,6 +157,11 @@ pub struct Builder {
     grace_window: Duration,
     grace_capacity: usize,
     allowed_origins: Vec<String>,
+    project_id: Option<String>,
+    jwt_leeway: Duration,
+    jwks_ttl: Duration,
+    jwks_refetch_interval: Duration,
+    verified_cache_capacity: usize,
 }
 
 impl fmt::Debug for Builder {
@@ -139,6 +172,7 @@ impl fmt::Debug for Builder {
             .field("body_limit", &self.body_limit)
             .field("grace_window", &self.grace_window)
             .field("allowed_origins", &self.allowed_origins)
+            .field("project_id", &self.project_id)
             .finish_non_exhaustive()
     }
 }
@@ -156,6 +190,11 @@ impl Builder {
             grace_window: Duration::from_secs(10),
             grace_capacity: 10_000,
             allowed_origins: Vec::new(),
+            project_id: None,
+            jwt_leeway: Duration::from_secs(5),
+            jwks_ttl: Duration::from_secs(600),
+            jwks_refetch_interval: Duration::from_secs(30),
+            verified_cache_capacity: 10_000,
         }
     }
 
@@ -199,7 +238,17 @@ impl Builder {
                 Some(Ok(url))
             }
         };
-        Ok(Builder::new(Ok(key), base_url))
+        let mut builder = Builder::new(Ok(key), base_url);
+        if let Some(project_id) = lookup(PROJECT_ID_VARIABLE) {
+            let project_id = project_id
+                .into_string()
+                .map_err(|_| ConfigError::Variable {
+                    variable: PROJECT_ID_VARIABLE,
+                    source: Box::new(ConfigError::InvalidProjectId),
+                })?;
+            builder = builder.project_id(project_id);
+        }
+        Ok(builder)
     }
 
     /// Sends every call to `base_url` instead of the key's environment (a local stand-in,
@@ -253,6 +302,37 @@ impl Builder {
         self
     }
 
+    /// Requires JWTs to be issued for this project (`aud`). Without it `aud` is not checked.
+    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+        self.project_id = Some(project_id.into());
+        self
+    }
+
+    /// Clock skew tolerated on `exp` and `nbf` (default 5 s).
+    pub fn jwt_leeway(mut self, leeway: Duration) -> Self {
+        self.jwt_leeway = leeway;
+        self
+    }
+
+    /// How long the provider's key set is used before it is fetched again (default 10 min).
+    pub fn jwks_ttl(mut self, ttl: Duration) -> Self {
+        self.jwks_ttl = ttl;
+        self
+    }
+
+    /// The shortest time between two key-set fetches caused by unknown `kid`s (default 30 s).
+    pub fn jwks_refetch_interval(mut self, interval: Duration) -> Self {
+        self.jwks_refetch_interval = interval;
+        self
+    }
+
+    /// How many verified JWTs are remembered, so they are not verified again before they
+    /// expire (default 10 000; zero turns the cache off).
+    pub fn verified_cache_capacity(mut self, entries: usize) -> Self {
+        self.verified_cache_capacity = entries;
+        self
+    }
+
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<CrossmintAuth, ConfigError> {
         let key = self.api_key?;
@@ -266,6 +346,12 @@ impl Builder {
                     allowed_origins: self.allowed_origins,
                 },
                 flights: Flights::new(self.grace_window, self.grace_capacity),
+                jwks: Jwks::new(self.jwks_ttl, self.jwks_refetch_interval),
+                verifier: Verifier::new(
+                    self.project_id,
+                    self.jwt_leeway.as_secs(),
+                    self.verified_cache_capacity,
+                ),
             }),
         })
     }

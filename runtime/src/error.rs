@@ -56,6 +56,9 @@ pub enum ConfigError {
         #[source]
         source: Box<ConfigError>,
     },
+    /// The project id is not valid UTF-8.
+    #[error("the project id is not valid UTF-8: copy it from the Crossmint console")]
+    InvalidProjectId,
     /// The HTTP client could not be created.
     #[error("the HTTP client for Crossmint could not be created: {0}")]
     HttpClient(String),

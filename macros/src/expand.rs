@@ -1,0 +1,113 @@
+//! The driver (parse, validate, generate) and the code generation.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{Ident, ItemFn, ReturnType};
+
+use crate::attr::Args;
+use crate::paths;
+use crate::valid::{self, Client, Config, Function};
+
+/// Expands `#[crossmint_auth(args)] item`.
+///
+/// On any error the item is emitted unchanged, followed by one `compile_error!` per problem,
+/// so that callers of the function see no further errors.
+pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
+    let config = Args::parse(args).and_then(valid::config);
+    let function = valid::function(item.clone());
+    match (config, function) {
+        (Ok(config), Ok(function)) => generate(&config, function),
+        (config, function) => {
+            let errors = config.err().into_iter().chain(function.err()).collect();
+            let errors = darling::Error::multiple(errors).write_errors();
+            quote!(#item #errors)
+        }
+    }
+}
+
+/// The function, with its body wrapped so that the routes are added to the router it builds.
+fn generate(config: &Config, function: Function) -> TokenStream {
+    let ItemFn {
+        attrs,
+        vis,
+        sig,
+        block,
+    } = function.item;
+    // Our locals are invisible to the user's body (and cannot shadow its names).
+    let auth = Ident::new("crossmint_auth", Span::mixed_site());
+    let router = Ident::new("router", Span::mixed_site());
+
+    let cookie_config = paths::cookie_config();
+    let cookies = cookie_settings(config);
+    let client = match &function.client {
+        Client::FromEnv => {
+            let client_from_env = paths::client_from_env();
+            quote!(#client_from_env())
+        }
+        Client::Parameter { ident, ty } => {
+            let clone = paths::clone();
+            quote!(<#ty as #clone>::clone(&#ident))
+        }
+    };
+    let body = match sig.asyncness {
+        Some(_) => quote!(async move #block.await),
+        None => quote!((move || #block)()),
+    };
+    let annotation = function.router_type.map(|ty| quote!(: #ty));
+
+    let mount = paths::mount();
+    let refresh = &config.refresh;
+    let logout = paths::option(config.logout.as_deref());
+    // A body that returns something else than a router is reported at the return type.
+    let output_span = match &sig.output {
+        ReturnType::Type(_, ty) => ty.span(),
+        ReturnType::Default => Span::call_site(),
+    };
+    let returned = Ident::new("router", Span::mixed_site().located_at(output_span));
+    let mounted = quote_spanned! {output_span=>
+        #mount(#returned, &#auth, CROSSMINT_COOKIES, #refresh, #logout)
+    };
+
+    quote! {
+        #(#attrs)*
+        #vis #sig {
+            /// Cookie settings of `#[crossmint_auth]`, checked at compile time.
+            const CROSSMINT_COOKIES: #cookie_config = #cookie_config::new() #cookies;
+            let #auth = #client;
+            let #router #annotation = #body;
+            #mounted
+        }
+    }
+}
+
+/// `.same_site(...)` and the other builder calls, for the settings the user gave only.
+fn cookie_settings(config: &Config) -> TokenStream {
+    let mut calls = TokenStream::new();
+    if let Some(same_site) = config.same_site {
+        let same_site = paths::same_site(same_site);
+        calls.extend(quote!(.same_site(#same_site)));
+    }
+    if let Some(secure) = config.secure {
+        calls.extend(quote!(.secure(#secure)));
+    }
+    if let Some(http_only) = config.http_only {
+        calls.extend(quote!(.http_only(#http_only)));
+    }
+    if let Some(domain) = &config.domain {
+        calls.extend(quote!(.domain(#domain)));
+    }
+    if let Some(path) = &config.path {
+        calls.extend(quote!(.path(#path)));
+    }
+    if let Some(jwt_cookie) = &config.jwt_cookie {
+        calls.extend(quote!(.jwt_cookie(#jwt_cookie)));
+    }
+    if let Some(refresh_cookie) = &config.refresh_cookie {
+        calls.extend(quote!(.refresh_cookie(#refresh_cookie)));
+    }
+    if let Some(partitioned) = config.partitioned {
+        calls.extend(quote!(.partitioned(#partitioned)));
+    }
+    calls
+}
