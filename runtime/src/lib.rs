@@ -24,7 +24,7 @@ mod session;
 pub use auth::{Builder, CrossmintAuth, API_KEY_VARIABLE, BASE_URL_VARIABLE, PROJECT_ID_VARIABLE};
 pub use client::{ApiClient, ClientLimits, Refreshed, Unavailable, UpstreamError};
 pub use config::{CookieConfig, SameSite};
-// TEMP pub use crossmint_auth_macros::crossmint_auth;
+pub use crossmint_auth_macros::crossmint_auth;
 pub use error::{AuthError, ConfigError};
 pub use jwt::{Claims, VerifyError, MAX_JWT_BYTES};
 pub use key::{ApiKey, Environment};
