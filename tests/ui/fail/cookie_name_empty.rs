@@ -1,0 +1,11 @@
+//! Rejected: an empty cookie name.
+use crossmint_auth::crossmint_auth;
+
+#[crossmint_auth(refresh = "/api/refresh", logout = "/api/logout", jwt_cookie = "")]
+fn app() -> axum::Router {
+    axum::Router::new()
+}
+
+fn main() {
+    let _: fn() -> axum::Router = app;
+}

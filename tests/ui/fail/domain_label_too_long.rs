@@ -1,0 +1,15 @@
+//! Rejected: a label longer than 63 characters in `domain`.
+use crossmint_auth::crossmint_auth;
+
+#[crossmint_auth(
+    refresh = "/api/refresh",
+    logout = "/api/logout",
+    domain = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.example.com",
+)]
+fn app() -> axum::Router {
+    axum::Router::new()
+}
+
+fn main() {
+    let _: fn() -> axum::Router = app;
+}

@@ -1,0 +1,11 @@
+//! Rejected: a public suffix as `domain`.
+use crossmint_auth::crossmint_auth;
+
+#[crossmint_auth(refresh = "/api/refresh", logout = "/api/logout", domain = "co.uk")]
+fn app() -> axum::Router {
+    axum::Router::new()
+}
+
+fn main() {
+    let _: fn() -> axum::Router = app;
+}

@@ -1,0 +1,11 @@
+//! Rejected: a `path` without a leading `/`.
+use crossmint_auth::crossmint_auth;
+
+#[crossmint_auth(refresh = "/api/refresh", logout = "/api/logout", path = "api")]
+fn app() -> axum::Router {
+    axum::Router::new()
+}
+
+fn main() {
+    let _: fn() -> axum::Router = app;
+}

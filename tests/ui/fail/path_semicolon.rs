@@ -1,0 +1,11 @@
+//! Rejected: a `;` in `path`.
+use crossmint_auth::crossmint_auth;
+
+#[crossmint_auth(refresh = "/api/refresh", logout = "/api/logout", path = "/api;x")]
+fn app() -> axum::Router {
+    axum::Router::new()
+}
+
+fn main() {
+    let _: fn() -> axum::Router = app;
+}

@@ -1,0 +1,11 @@
+//! Rejected: an axum capture in a route.
+use crossmint_auth::crossmint_auth;
+
+#[crossmint_auth(refresh = "/api/{id}/refresh", logout = "/api/logout")]
+fn app() -> axum::Router {
+    axum::Router::new()
+}
+
+fn main() {
+    let _: fn() -> axum::Router = app;
+}

@@ -1,0 +1,11 @@
+//! Rejected: whitespace in a route.
+use crossmint_auth::crossmint_auth;
+
+#[crossmint_auth(refresh = "/api/re fresh", logout = "/api/logout")]
+fn app() -> axum::Router {
+    axum::Router::new()
+}
+
+fn main() {
+    let _: fn() -> axum::Router = app;
+}
