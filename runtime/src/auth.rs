@@ -8,8 +8,8 @@ use axum::routing::MethodRouter;
 
 use crate::client::{ApiClient, ClientLimits, Refreshed, UpstreamError};
 use crate::config::CookieConfig;
+use crate::coordinator::{InProcess, RefreshCoordinator};
 use crate::error::ConfigError;
-use crate::flight::Flights;
 use crate::handlers;
 use crate::jwks::Jwks;
 use crate::jwt::{Claims, Verifier, VerifyError, MAX_JWT_BYTES};
@@ -44,7 +44,7 @@ pub struct CrossmintAuth {
 pub(crate) struct Inner {
     pub(crate) client: ApiClient,
     pub(crate) options: Options,
-    pub(crate) flights: Flights,
+    pub(crate) coordinator: Arc<dyn RefreshCoordinator>,
     pub(crate) jwks: Jwks,
     pub(crate) verifier: Verifier,
 }
@@ -94,7 +94,7 @@ impl CrossmintAuth {
     /// and the session extractor share.
     pub async fn refresh(&self, refresh_secret: &str) -> Result<Arc<Refreshed>, UpstreamError> {
         self.inner
-            .flights
+            .coordinator
             .refresh(&self.inner.client, refresh_secret)
             .await
     }
@@ -162,6 +162,15 @@ pub struct Builder {
     jwks_ttl: Duration,
     jwks_refetch_interval: Duration,
     verified_cache_capacity: usize,
+    coordinator: Coordinator,
+}
+
+/// Which [`RefreshCoordinator`] a [`Builder`] will use.
+enum Coordinator {
+    InProcess,
+    Custom(Arc<dyn RefreshCoordinator>),
+    #[cfg(feature = "redis")]
+    Redis(String),
 }
 
 impl fmt::Debug for Builder {
@@ -195,6 +204,7 @@ impl Builder {
             jwks_ttl: Duration::from_secs(600),
             jwks_refetch_interval: Duration::from_secs(30),
             verified_cache_capacity: 10_000,
+            coordinator: Coordinator::InProcess,
         }
     }
 
@@ -247,6 +257,15 @@ impl Builder {
                     source: Box::new(ConfigError::InvalidProjectId),
                 })?;
             builder = builder.project_id(project_id);
+        }
+        #[cfg(feature = "redis")]
+        if let Some(url) = lookup(crate::redis::REDIS_URL_VARIABLE) {
+            let url = url.into_string().map_err(|_| ConfigError::Variable {
+                variable: crate::redis::REDIS_URL_VARIABLE,
+                source: Box::new(ConfigError::InvalidRedisUrl("it is not valid UTF-8".into())),
+            })?;
+            crate::redis::check_url(&url).map_err(in_variable(crate::redis::REDIS_URL_VARIABLE))?;
+            builder = builder.redis(url);
         }
         Ok(builder)
     }
@@ -333,11 +352,39 @@ impl Builder {
         self
     }
 
+    /// Coordinates refreshes with a [`RefreshCoordinator`] of your own instead of the
+    /// in-process default. The grace window settings then belong to it.
+    pub fn coordinator(mut self, coordinator: impl RefreshCoordinator) -> Self {
+        self.coordinator = Coordinator::Custom(Arc::new(coordinator));
+        self
+    }
+
+    /// Coordinates refreshes across replicas through the Redis server at `url`
+    /// (`redis://host:port/db`), encrypted with keys derived from the tokens. When Redis is
+    /// unreachable, coordination falls back to this process.
+    #[cfg(feature = "redis")]
+    pub fn redis(mut self, url: impl Into<String>) -> Self {
+        self.coordinator = Coordinator::Redis(url.into());
+        self
+    }
+
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<CrossmintAuth, ConfigError> {
         let key = self.api_key?;
         let base_url = self.base_url.transpose()?;
         let client = ApiClient::new(&key, base_url.as_deref(), self.limits)?;
+        let coordinator: Arc<dyn RefreshCoordinator> = match self.coordinator {
+            Coordinator::InProcess => {
+                Arc::new(InProcess::new(self.grace_window, self.grace_capacity))
+            }
+            Coordinator::Custom(custom) => custom,
+            #[cfg(feature = "redis")]
+            Coordinator::Redis(url) => Arc::new(crate::redis::RedisCoordinator::new(
+                &url,
+                self.grace_window,
+                self.grace_capacity,
+            )?),
+        };
         Ok(CrossmintAuth {
             inner: Arc::new(Inner {
                 client,
@@ -345,7 +392,7 @@ impl Builder {
                     body_limit: self.body_limit,
                     allowed_origins: self.allowed_origins,
                 },
-                flights: Flights::new(self.grace_window, self.grace_capacity),
+                coordinator,
                 jwks: Jwks::new(self.jwks_ttl, self.jwks_refetch_interval),
                 verifier: Verifier::new(
                     self.project_id,

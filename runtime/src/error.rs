@@ -59,6 +59,9 @@ pub enum ConfigError {
     /// The project id is not valid UTF-8.
     #[error("the project id is not valid UTF-8: copy it from the Crossmint console")]
     InvalidProjectId,
+    /// The Redis URL is invalid.
+    #[error("the Redis URL is invalid ({0}): use a URL such as `redis://127.0.0.1:6379/0`")]
+    InvalidRedisUrl(String),
     /// The HTTP client could not be created.
     #[error("the HTTP client for Crossmint could not be created: {0}")]
     HttpClient(String),

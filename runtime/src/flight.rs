@@ -8,13 +8,14 @@
 //! same new session instead of a `401`. Tokens are keyed by their SHA-256, never stored.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 use tokio::sync::OnceCell;
 
-use crate::client::{ApiClient, Refreshed, Unavailable, UpstreamError};
+use crate::client::{Refreshed, Unavailable, UpstreamError};
 
 /// The outcome shared by everyone who refreshed the same token.
 pub(crate) type Outcome = Result<Arc<Refreshed>, UpstreamError>;
@@ -42,9 +43,13 @@ impl Flights {
         }
     }
 
-    /// Refreshes `token` through `client`, sharing one upstream call with every concurrent
-    /// caller of the same token, and reusing a success for the grace window.
-    pub(crate) async fn refresh(&self, client: &ApiClient, token: &str) -> Outcome {
+    /// Refreshes `token` with `upstream`, sharing one call with every concurrent caller of
+    /// the same token, and reusing a success for the grace window.
+    pub(crate) async fn refresh<F, Fut>(&self, token: &str, upstream: F) -> Outcome
+    where
+        F: FnOnce(String) -> Fut,
+        Fut: Future<Output = Outcome> + Send + 'static,
+    {
         let key: TokenHash = Sha256::digest(token.as_bytes()).into();
         let cell = self.join(key);
         let outcome = cell
@@ -52,11 +57,9 @@ impl Flights {
                 // The upstream call runs in its own task: if the request that started it is
                 // cancelled (the tab closed), the rotation still completes and its result
                 // still reaches the waiters and the grace window.
-                let client = client.clone();
-                let token = token.to_owned();
+                let call = tokio::spawn(upstream(token.to_owned()));
                 async move {
-                    tokio::spawn(async move { client.refresh(&token).await.map(Arc::new) })
-                        .await
+                    call.await
                         .unwrap_or(Err(UpstreamError::Unavailable(Unavailable::Transport)))
                 }
             })

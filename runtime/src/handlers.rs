@@ -152,7 +152,7 @@ pub(crate) async fn logout(
         return error.into_response();
     }
     if let Some(secret) = cookies::read(request.headers(), config.refresh_cookie) {
-        auth.inner.flights.forget(secret);
+        auth.inner.coordinator.forget(secret).await;
         if let Err(error) = auth.client().logout(secret).await {
             tracing::warn!(%error, "upstream logout failed; cookies are cleared anyway");
         }
