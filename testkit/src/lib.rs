@@ -16,7 +16,7 @@
 //! and [`StandIn::count`]; provider misbehaviour is simulated with [`StandIn::inject`].
 //!
 //! JWTs are RS256 with a `kid` header and the claims `sub` (user id), `aud` (project id),
-//! `iat` and `exp`. They are signed with one of two fixed, checked-in test keys: never use
+//! `iat`, `exp` and a unique `jti`. They are signed with one of two fixed, checked-in test keys: never use
 //! them for anything but tests.
 //!
 //! # Example
@@ -352,6 +352,8 @@ impl Shared {
                 "aud": self.options.project_id,
                 "iat": iat.unix_timestamp(),
                 "exp": exp.unix_timestamp(),
+                // Unique, so two JWTs minted within one second still differ.
+                "jti": random_secret(),
             }),
             SigningKey::Primary,
         );

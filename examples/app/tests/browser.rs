@@ -284,6 +284,13 @@ async fn flow(f: Flow) {
             .any(|o| o.method == "POST" && o.path == "/api/refresh" && o.status == 403),
         "the app answers a cross-site POST to the refresh route 403: {attack:#?}"
     );
+    for o in attack.iter().filter(|o| o.method == "POST") {
+        assert_eq!(o.sec_fetch_site.as_deref(), Some("cross-site"), "{o:#?}");
+        assert!(
+            !o.sent_refresh_cookie,
+            "SameSite=Strict keeps the refresh cookie off cross-site requests: {o:#?}"
+        );
+    }
     for o in &attack {
         assert!(
             !(200..300).contains(&o.status) && !o.set_cookie,
@@ -365,7 +372,6 @@ async function attempt(init) {{
 
 /// A request to an `/api/` route as the app saw it, and its answer.
 #[derive(Debug, Clone)]
-#[allow(dead_code)] // read through Debug in failure messages
 struct Observed {
     method: String,
     path: String,
