@@ -4,7 +4,7 @@ use crossmint_auth::crossmint_auth;
 #[crossmint_auth(
     refresh = "/api/refresh",
     logout = "/api/logout",
-    refresh_cookie = "refresh token",
+    refresh_cookie = "refresh token"
 )]
 fn app() -> axum::Router {
     axum::Router::new()

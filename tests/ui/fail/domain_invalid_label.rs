@@ -1,7 +1,11 @@
 //! Rejected: an invalid label (underscore) in `domain`.
 use crossmint_auth::crossmint_auth;
 
-#[crossmint_auth(refresh = "/api/refresh", logout = "/api/logout", domain = "my_app.example.com")]
+#[crossmint_auth(
+    refresh = "/api/refresh",
+    logout = "/api/logout",
+    domain = "my_app.example.com"
+)]
 fn app() -> axum::Router {
     axum::Router::new()
 }

@@ -4,7 +4,7 @@ use crossmint_auth::crossmint_auth;
 #[crossmint_auth(
     refresh = "/api/refresh",
     logout = "/api/logout",
-    domain = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.example.com",
+    domain = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.example.com"
 )]
 fn app() -> axum::Router {
     axum::Router::new()

@@ -1,7 +1,11 @@
 //! Rejected: a URL scheme in `domain`.
 use crossmint_auth::crossmint_auth;
 
-#[crossmint_auth(refresh = "/api/refresh", logout = "/api/logout", domain = "https://example.com")]
+#[crossmint_auth(
+    refresh = "/api/refresh",
+    logout = "/api/logout",
+    domain = "https://example.com"
+)]
 fn app() -> axum::Router {
     axum::Router::new()
 }

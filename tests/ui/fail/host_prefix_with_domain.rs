@@ -5,7 +5,7 @@ use crossmint_auth::crossmint_auth;
     refresh = "/api/refresh",
     logout = "/api/logout",
     jwt_cookie = "__Host-jwt",
-    domain = "example.com",
+    domain = "example.com"
 )]
 fn app() -> axum::Router {
     axum::Router::new()

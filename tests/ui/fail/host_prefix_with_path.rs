@@ -5,7 +5,7 @@ use crossmint_auth::crossmint_auth;
     refresh = "/auth/refresh",
     logout = "/auth/logout",
     refresh_cookie = "__Host-refresh",
-    path = "/auth",
+    path = "/auth"
 )]
 fn app() -> axum::Router {
     axum::Router::new()

@@ -4,7 +4,7 @@ use crossmint_auth::crossmint_auth;
 #[crossmint_auth(
     refresh = "/api/refresh",
     logout = "/api/logout",
-    jwt_cookie = "crossmint-refresh-token",
+    jwt_cookie = "crossmint-refresh-token"
 )]
 fn app() -> axum::Router {
     axum::Router::new()

@@ -5,7 +5,7 @@ use crossmint_auth::crossmint_auth;
     refresh = "/api/refresh",
     logout = "/api/logout",
     jwt_cookie = "session",
-    refresh_cookie = "session",
+    refresh_cookie = "session"
 )]
 fn app() -> axum::Router {
     axum::Router::new()

@@ -5,7 +5,7 @@ use crossmint_auth::crossmint_auth;
     refresh = "/api/refresh",
     logout = "/api/logout",
     same_site = "None",
-    secure = false,
+    secure = false
 )]
 fn app() -> axum::Router {
     axum::Router::new()

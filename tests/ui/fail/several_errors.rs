@@ -9,7 +9,7 @@ use crossmint_auth::crossmint_auth;
     path = "/api;",
     jwt_cookie = "jwt token",
     refresh_cookie = "__host-refresh",
-    partitioned = "true",
+    partitioned = "true"
 )]
 fn app() -> axum::Router {
     axum::Router::new()
@@ -22,7 +22,7 @@ fn app() -> axum::Router {
     partitioned = true,
     jwt_cookie = "__Host-jwt",
     domain = "example.com",
-    refresh_cookie = "crossmint-jwt",
+    refresh_cookie = "crossmint-jwt"
 )]
 fn cross_field() -> axum::Router {
     axum::Router::new()

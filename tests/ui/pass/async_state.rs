@@ -19,7 +19,9 @@ async fn routes(auth: CrossmintAuth) -> Router<AppState> {
 }
 
 async fn app(auth: CrossmintAuth) -> Router {
-    routes(auth).await.with_state(AppState { greeting: "hello" })
+    routes(auth)
+        .await
+        .with_state(AppState { greeting: "hello" })
 }
 
 fn main() {

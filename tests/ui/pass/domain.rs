@@ -1,12 +1,20 @@
 //! `domain` shares the cookies with subdomains.
 use crossmint_auth::crossmint_auth;
 
-#[crossmint_auth(refresh = "/api/refresh", logout = "/api/logout", domain = "example.com")]
+#[crossmint_auth(
+    refresh = "/api/refresh",
+    logout = "/api/logout",
+    domain = "example.com"
+)]
 fn app() -> axum::Router {
     axum::Router::new()
 }
 
-#[crossmint_auth(refresh = "/api/refresh", logout = "/api/logout", domain = "app.example.co.uk")]
+#[crossmint_auth(
+    refresh = "/api/refresh",
+    logout = "/api/logout",
+    domain = "app.example.co.uk"
+)]
 fn uk_app() -> axum::Router {
     axum::Router::new()
 }
