@@ -61,6 +61,17 @@ impl Args {
     }
 }
 
+/// The message for an unknown argument: a "did you mean" when one is close, and the list.
+fn unknown(name: &str) -> String {
+    let hint = Setting::closest(name)
+        .map(|setting| format!("did you mean `{setting}`? "))
+        .unwrap_or_default();
+    let all = Setting::ALL
+        .map(|setting| format!("`{setting}`"))
+        .join(", ");
+    format!("unknown argument `{name}`: {hint}the arguments are {all}")
+}
+
 impl FromMeta for Args {
     /// Never fails: every problem is recorded in the arguments (see [`Args`]).
     fn from_list(items: &[NestedMeta]) -> darling::Result<Self> {
@@ -83,10 +94,9 @@ impl FromMeta for Args {
             let path = meta.path();
             let name = darling::util::path_to_string(path);
             let Some(setting) = Setting::from_name(&name) else {
-                let names = Setting::ALL.map(Setting::name);
                 args.malformed = true;
                 args.errors
-                    .push(Error::unknown_field_path_with_alts(path, &names).with_span(path));
+                    .push(Error::custom(unknown(&name)).with_span(path));
                 continue;
             };
             let error = match setting {

@@ -1,7 +1,7 @@
 //! The driver (parse, validate, generate) and the code generation.
 
-use proc_macro2::{Span, TokenStream};
-use quote::{quote, quote_spanned};
+use proc_macro2::{Group, Span, TokenStream, TokenTree};
+use quote::quote;
 use syn::spanned::Spanned;
 use syn::{Ident, ItemFn, ReturnType};
 
@@ -50,11 +50,19 @@ fn generate(config: &Config, function: Function) -> TokenStream {
             quote!(<#ty as #clone>::clone(&#ident))
         }
     };
-    let body = match sig.asyncness {
-        Some(_) => quote!(async move #block.await),
-        None => quote!((move || #block)()),
+    // With the router type known, a body returning something else is reported inside the
+    // body, where the mistake is.
+    let router_type = function.router_type.as_ref();
+    let body = match (sig.asyncness, router_type) {
+        (Some(_), Some(ty)) => {
+            let value = Ident::new("value", Span::mixed_site());
+            quote!(async move { let #value: #ty = #block; #value }.await)
+        }
+        (Some(_), None) => quote!(async move #block.await),
+        (None, Some(ty)) => quote!((move || -> #ty #block)()),
+        (None, None) => quote!((move || #block)()),
     };
-    let annotation = function.router_type.map(|ty| quote!(: #ty));
+    let annotation = router_type.map(|ty| quote!(: #ty));
 
     let mount = paths::mount();
     let refresh = &config.refresh;
@@ -64,10 +72,10 @@ fn generate(config: &Config, function: Function) -> TokenStream {
         ReturnType::Type(_, ty) => ty.span(),
         ReturnType::Default => Span::call_site(),
     };
-    let returned = Ident::new("router", Span::mixed_site().located_at(output_span));
-    let mounted = quote_spanned! {output_span=>
-        #mount(#returned, &#auth, CROSSMINT_COOKIES, #refresh, #logout)
-    };
+    let mounted = located_at(
+        quote!(#mount(#router, &#auth, CROSSMINT_COOKIES, #refresh, #logout)),
+        output_span,
+    );
 
     quote! {
         #(#attrs)*
@@ -79,6 +87,23 @@ fn generate(config: &Config, function: Function) -> TokenStream {
             #mounted
         }
     }
+}
+
+/// `tokens`, every one of them shown at `span` (hygiene unchanged).
+fn located_at(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut token| {
+            if let TokenTree::Group(group) = &token {
+                let mut inner = Group::new(group.delimiter(), located_at(group.stream(), span));
+                inner.set_span(group.span().located_at(span));
+                token = TokenTree::Group(inner);
+            } else {
+                token.set_span(token.span().located_at(span));
+            }
+            token
+        })
+        .collect()
 }
 
 /// `.same_site(...)` and the other builder calls, for the settings the user gave only.

@@ -114,7 +114,7 @@ fn snapshot_every_cookie_option() {
 fn the_body_runs_in_a_closure_or_async_block() {
     let sync = pretty(quote!(refresh = "/r", logout = "/l"), app());
     assert!(
-        sync.contains("let router: axum::Router = (move || {"),
+        sync.contains("let router: axum::Router = (move || -> axum::Router {"),
         "{sync}"
     );
     assert!(
@@ -261,7 +261,7 @@ fn unknown_arguments_suggest_the_closest_and_stop_cross_field_rules() {
     assert_eq!(found.len(), 1, "{found:#?}");
     assert!(found[0].contains("`htp_only`"), "{}", found[0]);
     assert!(
-        found[0].contains("Did you mean `http_only`?"),
+        found[0].contains("did you mean `http_only`?"),
         "{}",
         found[0]
     );

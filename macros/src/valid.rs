@@ -84,8 +84,16 @@ pub fn config(mut args: Args) -> darling::Result<Config> {
             .into_iter()
             .filter(|violation| !invalid.iter().any(|&setting| violation.involves(setting)));
         for violation in violations {
+            // Blame the argument the rule names; if that one was left at its default,
+            // another argument of the rule that was written.
             let span = args
                 .span(violation.setting())
+                .or_else(|| {
+                    Setting::ALL
+                        .into_iter()
+                        .filter(|&setting| violation.involves(setting))
+                        .find_map(|setting| args.span(setting))
+                })
                 .unwrap_or_else(Span::call_site);
             errors.push(Error::custom(violation).with_span(&span));
         }

@@ -60,7 +60,7 @@ fn closest(value: &str) -> Option<SameSite> {
 }
 
 /// The number of single-character insertions, deletions and substitutions from `a` to `b`.
-fn levenshtein(a: &str, b: &str) -> usize {
+pub(crate) fn levenshtein(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut previous: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

@@ -66,6 +66,23 @@ impl Setting {
         }
     }
 
+    /// The setting whose name is closest to a misspelt `name` (same letters in another case,
+    /// or at most two edits away), for "did you mean" hints.
+    pub fn closest(name: &str) -> Option<Setting> {
+        let name = name.to_ascii_lowercase();
+        Setting::ALL
+            .into_iter()
+            .map(|setting| {
+                (
+                    crate::same_site::levenshtein(&name, setting.name()),
+                    setting,
+                )
+            })
+            .filter(|&(distance, _)| distance <= 2)
+            .min_by_key(|&(distance, _)| distance)
+            .map(|(_, setting)| setting)
+    }
+
     /// The setting whose argument is called `name`, if any.
     pub fn from_name(name: &str) -> Option<Setting> {
         Setting::ALL

@@ -396,6 +396,13 @@ impl fmt::Display for Violation {
                  label is 1 to 63 ASCII letters, digits and hyphens, not starting or ending \
                  with a hyphen (write internationalised names in their `xn--` form)"
             ),
+            Violation::DomainSingleLabel { domain } if domain.starts_with('.') => write!(
+                f,
+                "`domain = {domain:?}` is a single label once its leading dot is dropped (as \
+                 browsers do): browsers reject a cookie domain for a whole top-level domain; \
+                 give your own domain (e.g. `domain = \".example.com\"`) or remove `domain` \
+                 for host-only cookies"
+            ),
             Violation::DomainSingleLabel { domain } => write!(
                 f,
                 "`domain = {domain:?}` is a single label: browsers reject a cookie domain \

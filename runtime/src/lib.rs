@@ -151,23 +151,49 @@ pub mod __private {
         }
     }
 
+    /// What an annotated function may return: `axum::Router<S>`. Anything else is one clear
+    /// error on the function's return type.
+    #[diagnostic::on_unimplemented(
+        message = "`#[crossmint_auth]` goes on a function returning `axum::Router`, not `{Self}`",
+        label = "return `axum::Router` (or `axum::Router<S>` with state) here"
+    )]
+    pub trait AnnotatedRouter<S>: Sized {
+        /// The router.
+        fn into_router(self) -> axum::Router<S>;
+        /// Back to the function's return type.
+        fn from_router(router: axum::Router<S>) -> Self;
+    }
+
+    impl<S> AnnotatedRouter<S> for axum::Router<S> {
+        fn into_router(self) -> axum::Router<S> {
+            self
+        }
+
+        fn from_router(router: axum::Router<S>) -> Self {
+            router
+        }
+    }
+
     /// Adds the refresh and logout routes to the router the annotated function built, and
     /// the session layer to all of its routes.
-    pub fn mount<S>(
-        router: axum::Router<S>,
+    pub fn mount<R, S>(
+        router: R,
         auth: &CrossmintAuth,
         cookies: CookieConfig,
         refresh: &'static str,
         logout: Option<&'static str>,
-    ) -> axum::Router<S>
+    ) -> R
     where
+        R: AnnotatedRouter<S>,
         S: Clone + Send + Sync + 'static,
     {
-        let router = router.route(refresh, auth.refresh_route(cookies));
+        let router = router
+            .into_router()
+            .route(refresh, auth.refresh_route(cookies));
         let router = match logout {
             Some(logout) => router.route(logout, auth.logout_route(cookies)),
             None => router,
         };
-        router.layer(auth.session_layer(cookies))
+        R::from_router(router.layer(auth.session_layer(cookies)))
     }
 }
