@@ -3,6 +3,10 @@
 //!
 //! Without a Crossmint key it runs on the in-process stand-in of `crossmint-auth-testkit`
 //! and offers a demo sign-in; with a key that route does not exist.
+//!
+//! `CROSSMINT_VERIFIED_CACHE=off` turns the verified-token cache off, so every request
+//! carrying a JWT pays a full RS256 verification (the load benchmark in `load/` uses it to
+//! measure that cost). Any other value, or none, keeps the default cache.
 
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse};
@@ -47,16 +51,31 @@ async fn demo_sign_in(stand_in: StandIn) -> impl IntoResponse {
     )
 }
 
+/// The environment variable that turns the verified-token cache off when set to `off`.
+pub const VERIFIED_CACHE_VARIABLE: &str = "CROSSMINT_VERIFIED_CACHE";
+
 /// The client and, without `CROSSMINT_SERVER_API_KEY`, the stand-in it talks to.
+/// `CROSSMINT_VERIFIED_CACHE=off` turns the verified-token cache off.
 pub async fn client_from_env_or_demo(
 ) -> Result<(CrossmintAuth, Option<StandIn>), crossmint_auth::ConfigError> {
+    let cache_off = std::env::var_os(VERIFIED_CACHE_VARIABLE).is_some_and(|v| v == "off");
+    let with_cache = |builder: crossmint_auth::Builder| {
+        if cache_off {
+            builder.verified_cache_capacity(0)
+        } else {
+            builder
+        }
+    };
     if std::env::var_os(crossmint_auth::API_KEY_VARIABLE).is_some() {
-        return Ok((CrossmintAuth::from_env()?, None));
+        let auth = with_cache(crossmint_auth::Builder::from_env()?).build()?;
+        return Ok((auth, None));
     }
     let stand_in = StandIn::start().await;
-    let auth = CrossmintAuth::builder(stand_in.api_key())
-        .base_url(stand_in.base_url())
-        .project_id(stand_in.project_id())
-        .build()?;
+    let auth = with_cache(
+        CrossmintAuth::builder(stand_in.api_key())
+            .base_url(stand_in.base_url())
+            .project_id(stand_in.project_id()),
+    )
+    .build()?;
     Ok((auth, Some(stand_in)))
 }
