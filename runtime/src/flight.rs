@@ -7,7 +7,7 @@
 //! is kept for a short grace window, so a late tab that still holds the old secret gets the
 //! same new session instead of a `401`. Tokens are keyed by their SHA-256, never stored.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
@@ -26,10 +26,31 @@ struct Entry {
     outcome: Arc<OnceCell<Outcome>>,
     /// When the outcome was a success that the grace window now serves.
     settled_at: Option<Instant>,
+    /// The hash of the secret that success hands out.
+    successor: Option<TokenHash>,
+}
+
+#[derive(Default)]
+struct Map {
+    entries: HashMap<TokenHash, Entry>,
+    /// Settled entries in the order they settled (so oldest first); items whose entry was
+    /// since removed or replaced are skipped when they reach the front.
+    settled: VecDeque<(Instant, TokenHash)>,
+    /// Which entry hands out a given new secret, for [`Flights::forget`].
+    successors: HashMap<TokenHash, TokenHash>,
+}
+
+impl Map {
+    /// Removes an entry and its successor index.
+    fn remove(&mut self, key: &TokenHash) {
+        if let Some(successor) = self.entries.remove(key).and_then(|entry| entry.successor) {
+            self.successors.remove(&successor);
+        }
+    }
 }
 
 pub(crate) struct Flights {
-    entries: Mutex<HashMap<TokenHash, Entry>>,
+    entries: Mutex<Map>,
     grace: Duration,
     capacity: usize,
 }
@@ -37,7 +58,7 @@ pub(crate) struct Flights {
 impl Flights {
     pub(crate) fn new(grace: Duration, capacity: usize) -> Flights {
         Flights {
-            entries: Mutex::new(HashMap::new()),
+            entries: Mutex::new(Map::default()),
             grace,
             capacity: capacity.max(1),
         }
@@ -50,7 +71,7 @@ impl Flights {
         F: FnOnce(String) -> Fut,
         Fut: Future<Output = Outcome> + Send + 'static,
     {
-        let key: TokenHash = Sha256::digest(token.as_bytes()).into();
+        let key = hash(token);
         let cell = self.join(key);
         let outcome = cell
             .get_or_init(|| {
@@ -65,82 +86,98 @@ impl Flights {
             })
             .await
             .clone();
-        self.settle(key, &cell, outcome.is_ok());
+        self.settle(key, &cell);
         outcome
     }
 
     /// Forgets every grace entry that hands out `secret`, so a session that was logged out
     /// cannot come back through an old token.
     pub(crate) fn forget(&self, secret: &str) {
-        let key: TokenHash = Sha256::digest(secret.as_bytes()).into();
-        self.lock().retain(|hash, entry| {
-            *hash != key
-                && !matches!(entry.outcome.get(), Some(Ok(r)) if r.refresh_secret == secret)
-        });
+        let key = hash(secret);
+        let mut map = self.lock();
+        map.remove(&key);
+        if let Some(predecessor) = map.successors.remove(&key) {
+            map.remove(&predecessor);
+        }
     }
 
     fn join(&self, key: TokenHash) -> Arc<OnceCell<Outcome>> {
         let now = Instant::now();
-        let mut entries = self.lock();
-        if let Some(entry) = entries.get(&key) {
+        let mut map = self.lock();
+        if let Some(entry) = map.entries.get(&key) {
             if entry.settled_at.is_none_or(|at| now < at + self.grace) {
                 return entry.outcome.clone();
             }
         }
-        self.make_room(&mut entries, now);
+        self.make_room(&mut map, now);
+        map.remove(&key);
         let outcome = Arc::new(OnceCell::new());
-        entries.insert(
+        map.entries.insert(
             key,
             Entry {
                 outcome: outcome.clone(),
                 settled_at: None,
+                successor: None,
             },
         );
         outcome
     }
 
-    fn settle(&self, key: TokenHash, cell: &Arc<OnceCell<Outcome>>, success: bool) {
-        let mut entries = self.lock();
-        let Some(entry) = entries.get_mut(&key) else {
+    fn settle(&self, key: TokenHash, cell: &Arc<OnceCell<Outcome>>) {
+        let mut map = self.lock();
+        let Some(entry) = map.entries.get_mut(&key) else {
             return;
         };
         if !Arc::ptr_eq(&entry.outcome, cell) || entry.settled_at.is_some() {
             return;
         }
-        if success && !self.grace.is_zero() {
-            entry.settled_at = Some(Instant::now());
-        } else {
-            entries.remove(&key);
+        match cell.get() {
+            Some(Ok(refreshed)) if !self.grace.is_zero() => {
+                let now = Instant::now();
+                let successor = hash(&refreshed.refresh_secret);
+                entry.settled_at = Some(now);
+                entry.successor = Some(successor);
+                map.settled.push_back((now, key));
+                map.successors.insert(successor, key);
+            }
+            _ => map.remove(&key),
         }
     }
 
-    /// Drops expired grace entries, then the oldest settled ones while over capacity.
+    /// Drops expired grace entries, then the oldest settled ones while over capacity, from
+    /// the front of the settlement queue: amortised O(1) per call.
     /// In-flight entries are never dropped: their number is bounded by concurrency.
-    fn make_room(&self, entries: &mut HashMap<TokenHash, Entry>, now: Instant) {
-        entries.retain(|_, e| e.settled_at.is_none_or(|at| now < at + self.grace));
-        if entries.len() < self.capacity {
-            return;
-        }
-        let mut settled: Vec<(Instant, TokenHash)> = entries
-            .iter()
-            .filter_map(|(k, e)| e.settled_at.map(|at| (at, *k)))
-            .collect();
-        settled.sort_unstable();
-        let excess = entries.len() + 1 - self.capacity;
-        for (_, key) in settled.into_iter().take(excess) {
-            entries.remove(&key);
+    fn make_room(&self, map: &mut Map, now: Instant) {
+        while let Some(&(at, key)) = map.settled.front() {
+            if now < at + self.grace && map.entries.len() < self.capacity {
+                break;
+            }
+            map.settled.pop_front();
+            if map
+                .entries
+                .get(&key)
+                .is_some_and(|entry| entry.settled_at == Some(at))
+            {
+                map.remove(&key);
+            }
         }
     }
 
-    fn lock(&self) -> MutexGuard<'_, HashMap<TokenHash, Entry>> {
+    fn lock(&self) -> MutexGuard<'_, Map> {
         // The map holds no invariant a panic could break halfway; keep serving.
         self.entries.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     #[cfg(test)]
     fn len(&self) -> usize {
-        self.lock().len()
+        let map = self.lock();
+        assert!(map.successors.len() <= map.entries.len());
+        map.entries.len()
     }
+}
+
+fn hash(token: &str) -> TokenHash {
+    Sha256::digest(token.as_bytes()).into()
 }
 
 #[cfg(test)]
@@ -152,7 +189,7 @@ mod tests {
     }
 
     fn settled(f: &Flights, token: &str) {
-        let key: TokenHash = Sha256::digest(token.as_bytes()).into();
+        let key = hash(token);
         let cell = f.join(key);
         let refreshed = Refreshed {
             jwt: "j".into(),
@@ -162,7 +199,7 @@ mod tests {
             user: serde_json::json!({"id": "u"}),
         };
         cell.set(Ok(Arc::new(refreshed))).ok();
-        f.settle(key, &cell, true);
+        f.settle(key, &cell);
     }
 
     #[test]
