@@ -3,9 +3,14 @@
 //!
 //! Refresh secrets are single use. When several tabs refresh the same secret at once, all but
 //! one would be refused by the provider and their users logged out. Here the first caller
-//! runs the upstream refresh and the others wait for its outcome; after a success the outcome
-//! is kept for a short grace window, so a late tab that still holds the old secret gets the
-//! same new session instead of a `401`. Tokens are keyed by their SHA-256, never stored.
+//! starts the upstream refresh and every caller waits for its outcome; after a success the
+//! outcome is kept for a short grace window, so a late tab that still holds the old secret
+//! gets the same new session instead of a `401`. Tokens are keyed by their SHA-256, never
+//! stored.
+//!
+//! The upstream call runs in a task of its own, which also records the outcome: when the
+//! requests waiting for it are cancelled (tabs closed), the rotation still completes, its
+//! result still reaches the grace window, and no second call spends the same token.
 
 use std::collections::{HashMap, VecDeque};
 use std::future::Future;
@@ -13,7 +18,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
-use tokio::sync::OnceCell;
+use tokio::sync::watch;
 
 use crate::client::{Refreshed, Unavailable, UpstreamError};
 
@@ -23,7 +28,10 @@ pub(crate) type Outcome = Result<Arc<Refreshed>, UpstreamError>;
 type TokenHash = [u8; 32];
 
 struct Entry {
-    outcome: Arc<OnceCell<Outcome>>,
+    /// Tells the outcome once the upstream task has it.
+    outcome: watch::Receiver<Option<Outcome>>,
+    /// Which flight this is, so a task settles its own entry and not a later one.
+    flight: u64,
     /// When the outcome was a success that the grace window now serves.
     settled_at: Option<Instant>,
     /// The hash of the secret that success hands out.
@@ -38,6 +46,7 @@ struct Map {
     settled: VecDeque<(Instant, TokenHash)>,
     /// Which entry hands out a given new secret, for [`Flights::forget`].
     successors: HashMap<TokenHash, TokenHash>,
+    next_flight: u64,
 }
 
 impl Map {
@@ -49,18 +58,24 @@ impl Map {
     }
 }
 
-pub(crate) struct Flights {
-    entries: Mutex<Map>,
+struct Shared {
+    map: Mutex<Map>,
     grace: Duration,
     capacity: usize,
+}
+
+pub(crate) struct Flights {
+    shared: Arc<Shared>,
 }
 
 impl Flights {
     pub(crate) fn new(grace: Duration, capacity: usize) -> Flights {
         Flights {
-            entries: Mutex::new(Map::default()),
-            grace,
-            capacity: capacity.max(1),
+            shared: Arc::new(Shared {
+                map: Mutex::default(),
+                grace,
+                capacity: capacity.max(1),
+            }),
         }
     }
 
@@ -71,37 +86,47 @@ impl Flights {
         F: FnOnce(String) -> Fut,
         Fut: Future<Output = Outcome> + Send + 'static,
     {
-        let key = hash(token);
-        let cell = self.join(key);
-        let outcome = cell
-            .get_or_init(|| {
-                // The upstream call runs in its own task: if the request that started it is
-                // cancelled (the tab closed), the rotation still completes and its result
-                // still reaches the waiters and the grace window.
-                let call = tokio::spawn(upstream(token.to_owned()));
-                async move {
-                    call.await
-                        .unwrap_or(Err(UpstreamError::Unavailable(Unavailable::Transport)))
-                }
-            })
-            .await
-            .clone();
-        self.settle(key, &cell);
-        outcome
+        let mut outcome = self.shared.join(hash(token), || upstream(token.to_owned()));
+        let told = outcome.wait_for(Option::is_some).await;
+        match told {
+            Ok(outcome) => outcome
+                .clone()
+                .unwrap_or(Err(Unavailable::Transport.into())),
+            // The upstream task ended without an outcome (it panicked).
+            Err(_) => Err(Unavailable::Transport.into()),
+        }
     }
 
     /// Forgets every grace entry that hands out `secret`, so a session that was logged out
     /// cannot come back through an old token.
     pub(crate) fn forget(&self, secret: &str) {
         let key = hash(secret);
-        let mut map = self.lock();
+        let mut map = self.shared.lock();
         map.remove(&key);
         if let Some(predecessor) = map.successors.remove(&key) {
             map.remove(&predecessor);
         }
     }
 
-    fn join(&self, key: TokenHash) -> Arc<OnceCell<Outcome>> {
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        let map = self.shared.lock();
+        assert!(map.successors.len() <= map.entries.len());
+        map.entries.len()
+    }
+}
+
+impl Shared {
+    /// The outcome of the flight of `key`: the one in progress or in its grace window, or a
+    /// new one started with `upstream`.
+    fn join<Fut>(
+        self: &Arc<Self>,
+        key: TokenHash,
+        upstream: impl FnOnce() -> Fut,
+    ) -> watch::Receiver<Option<Outcome>>
+    where
+        Fut: Future<Output = Outcome> + Send + 'static,
+    {
         let now = Instant::now();
         let mut map = self.lock();
         if let Some(entry) = map.entries.get(&key) {
@@ -111,42 +136,39 @@ impl Flights {
         }
         self.make_room(&mut map, now);
         map.remove(&key);
-        let outcome = Arc::new(OnceCell::new());
+        let (sender, receiver) = watch::channel(None);
+        let flight = map.next_flight;
+        map.next_flight += 1;
         map.entries.insert(
             key,
             Entry {
-                outcome: outcome.clone(),
+                outcome: receiver.clone(),
+                flight,
                 settled_at: None,
                 successor: None,
             },
         );
-        outcome
-    }
+        drop(map);
 
-    fn settle(&self, key: TokenHash, cell: &Arc<OnceCell<Outcome>>) {
-        let mut map = self.lock();
-        let Some(entry) = map.entries.get_mut(&key) else {
-            return;
+        let call = upstream();
+        let settle = Settle {
+            shared: self.clone(),
+            key,
+            flight,
+            done: false,
         };
-        if !Arc::ptr_eq(&entry.outcome, cell) || entry.settled_at.is_some() {
-            return;
-        }
-        match cell.get() {
-            Some(Ok(refreshed)) if !self.grace.is_zero() => {
-                let now = Instant::now();
-                let successor = hash(&refreshed.refresh_secret);
-                entry.settled_at = Some(now);
-                entry.successor = Some(successor);
-                map.settled.push_back((now, key));
-                map.successors.insert(successor, key);
-            }
-            _ => map.remove(&key),
-        }
+        tokio::spawn(async move {
+            let outcome = call.await;
+            let success = outcome.as_ref().ok().map(|r| hash(&r.refresh_secret));
+            sender.send_replace(Some(outcome));
+            settle.done(success);
+        });
+        receiver
     }
 
     /// Drops expired grace entries, then the oldest settled ones while over capacity, from
-    /// the front of the settlement queue: amortised O(1) per call.
-    /// In-flight entries are never dropped: their number is bounded by concurrency.
+    /// the front of the settlement queue: amortised O(1) per call. Entries in flight are
+    /// never dropped: their number is bounded by the upstream calls under way.
     fn make_room(&self, map: &mut Map, now: Instant) {
         while let Some(&(at, key)) = map.settled.front() {
             if now < at + self.grace && map.entries.len() < self.capacity {
@@ -165,14 +187,56 @@ impl Flights {
 
     fn lock(&self) -> MutexGuard<'_, Map> {
         // The map holds no invariant a panic could break halfway; keep serving.
-        self.entries.lock().unwrap_or_else(PoisonError::into_inner)
+        self.map.lock().unwrap_or_else(PoisonError::into_inner)
     }
+}
 
-    #[cfg(test)]
-    fn len(&self) -> usize {
-        let map = self.lock();
-        assert!(map.successors.len() <= map.entries.len());
-        map.entries.len()
+/// Settles a flight's entry when its upstream call ends: a success stays for the grace
+/// window, anything else is removed. Dropped without `done` (the task panicked or the
+/// runtime shut down), it removes the entry, so nothing stays in flight forever.
+struct Settle {
+    shared: Arc<Shared>,
+    key: TokenHash,
+    flight: u64,
+    done: bool,
+}
+
+impl Settle {
+    fn done(mut self, successor: Option<TokenHash>) {
+        self.done = true;
+        let mut map = self.shared.lock();
+        let Some(entry) = map.entries.get_mut(&self.key) else {
+            return;
+        };
+        if entry.flight != self.flight {
+            return;
+        }
+        match successor {
+            Some(successor) if !self.shared.grace.is_zero() => {
+                let now = Instant::now();
+                entry.settled_at = Some(now);
+                entry.successor = Some(successor);
+                map.settled.push_back((now, self.key));
+                map.successors.insert(successor, self.key);
+            }
+            _ => map.remove(&self.key),
+        }
+    }
+}
+
+impl Drop for Settle {
+    fn drop(&mut self) {
+        if self.done {
+            return;
+        }
+        let mut map = self.shared.lock();
+        if map
+            .entries
+            .get(&self.key)
+            .is_some_and(|entry| entry.flight == self.flight)
+        {
+            map.remove(&self.key);
+        }
     }
 }
 
@@ -183,39 +247,82 @@ fn hash(token: &str) -> TokenHash {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
-    fn flights(capacity: usize) -> Flights {
-        Flights::new(Duration::from_secs(60), capacity)
-    }
-
-    fn settled(f: &Flights, token: &str) {
-        let key = hash(token);
-        let cell = f.join(key);
-        let refreshed = Refreshed {
+    fn refreshed(secret: &str) -> Outcome {
+        Ok(Arc::new(Refreshed {
             jwt: "j".into(),
-            refresh_secret: format!("next-{token}"),
+            refresh_secret: secret.into(),
             expires_at_raw: String::new(),
             expires_at: None,
             user: serde_json::json!({"id": "u"}),
-        };
-        cell.set(Ok(Arc::new(refreshed))).ok();
-        f.settle(key, &cell);
+        }))
     }
 
-    #[test]
-    fn capacity_bounds_the_grace_entries() {
-        let f = flights(3);
+    async fn rotate(f: &Flights, token: &str) -> Outcome {
+        let next = format!("next-{token}");
+        f.refresh(token, move |_| async move { refreshed(&next) })
+            .await
+    }
+
+    #[tokio::test]
+    async fn capacity_bounds_the_grace_entries() {
+        let f = Flights::new(Duration::from_secs(60), 3);
         for i in 0..10 {
-            settled(&f, &format!("t{i}"));
+            rotate(&f, &format!("t{i}")).await.unwrap();
         }
         assert_eq!(f.len(), 3);
     }
 
-    #[test]
-    fn forget_removes_the_successor_entry() {
-        let f = flights(10);
-        settled(&f, "old");
+    #[tokio::test]
+    async fn forget_removes_the_successor_entry() {
+        let f = Flights::new(Duration::from_secs(60), 10);
+        rotate(&f, "old").await.unwrap();
+        assert_eq!(f.len(), 1);
         f.forget("next-old");
+        assert_eq!(f.len(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_cancelled_caller_neither_repeats_nor_loses_the_rotation() {
+        let f = Flights::new(Duration::from_secs(60), 10);
+        let calls = Arc::new(AtomicUsize::new(0));
+        let (release, released) = tokio::sync::oneshot::channel::<()>();
+        let counted = calls.clone();
+        let first = f.refresh("t", move |_| async move {
+            counted.fetch_add(1, Ordering::SeqCst);
+            released.await.ok();
+            refreshed("next")
+        });
+        // Start the flight, then drop the caller that started it.
+        tokio::select! {
+            _ = first => unreachable!("the upstream call is held back"),
+            _ = tokio::task::yield_now() => {}
+        }
+        let counted = calls.clone();
+        let second = f.refresh("t", move |_| async move {
+            counted.fetch_add(1, Ordering::SeqCst);
+            refreshed("other")
+        });
+        release.send(()).unwrap();
+        assert_eq!(second.await.unwrap().refresh_secret, "next");
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        // The outcome is in the grace window although its first caller is gone.
+        assert_eq!(rotate(&f, "t").await.unwrap().refresh_secret, "next");
+    }
+
+    #[tokio::test]
+    async fn failures_are_shared_but_not_kept() {
+        let f = Flights::new(Duration::from_secs(60), 10);
+        let outcome = f
+            .refresh("t", |_| async {
+                Err(UpstreamError::Rejected { status: 401 })
+            })
+            .await;
+        assert_eq!(
+            outcome.unwrap_err(),
+            UpstreamError::Rejected { status: 401 }
+        );
         assert_eq!(f.len(), 0);
     }
 }

@@ -99,10 +99,17 @@ impl Verifier {
         let mut validation = Validation::new(key.algorithm);
         validation.leeway = self.leeway_secs;
         validation.validate_nbf = true;
-        validation.set_required_spec_claims(&["exp", "sub"]);
         match &self.audience {
-            Some(audience) => validation.set_audience(&[audience]),
-            None => validation.validate_aud = false,
+            Some(audience) => {
+                // Required, not only checked when present: the key set signs tokens for every
+                // project, so a token without `aud` must not pass for this one.
+                validation.set_required_spec_claims(&["exp", "sub", "aud"]);
+                validation.set_audience(&[audience]);
+            }
+            None => {
+                validation.set_required_spec_claims(&["exp", "sub"]);
+                validation.validate_aud = false;
+            }
         }
         jsonwebtoken::decode::<Claims>(jwt, &key.decoding, &validation)
             .map(|data| data.claims)

@@ -7,6 +7,7 @@ use std::task::{Context, Poll};
 
 use axum::extract::{FromRequestParts, OptionalFromRequestParts, Request};
 use axum::http::request::Parts;
+use axum::http::HeaderMap;
 use axum::response::Response;
 use time::OffsetDateTime;
 use tower::{Layer, Service};
@@ -38,7 +39,7 @@ use crate::jwt::{Claims, VerifyError};
 ///     axum::Json(serde_json::json!({ "userId": session.user_id }))
 /// }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Session {
     /// The user id (the JWT's `sub`).
@@ -49,6 +50,17 @@ pub struct Session {
     pub claims: Arc<Claims>,
     /// Whether the session was refreshed while extracting it.
     pub refreshed: bool,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("user_id", &self.user_id)
+            .field("jwt", &"<redacted>")
+            .field("exp", &self.claims.exp)
+            .field("refreshed", &self.refreshed)
+            .finish()
+    }
 }
 
 /// What the response must do to the cookies, decided by the extractor.
@@ -62,6 +74,9 @@ struct SessionContext {
     auth: CrossmintAuth,
     cookies: CookieConfig,
     change: Arc<Mutex<Option<CookieChange>>>,
+    /// The first extraction's result: a second `Session` in the same request (a middleware
+    /// and the handler, say) must not refresh the same single-use token again.
+    resolved: Arc<tokio::sync::OnceCell<Result<Session, AuthError>>>,
 }
 
 impl SessionContext {
@@ -139,6 +154,7 @@ where
             auth: self.layer.auth.clone(),
             cookies: self.layer.cookies,
             change: Arc::default(),
+            resolved: Arc::default(),
         };
         request.extensions_mut().insert(context.clone());
         let response = self.inner.call(request);
@@ -159,6 +175,7 @@ where
                 Some(CookieChange::Clear) => {
                     let clear = cookies::removal_cookies(&context.cookies);
                     cookies::append(response.headers_mut(), &clear);
+                    response = no_store(response);
                 }
                 None => {}
             }
@@ -178,40 +195,50 @@ impl<S: Send + Sync> FromRequestParts<S> for Session {
             );
             return Err(AuthError::NotConfigured);
         };
-        let auth = &context.auth;
-        let jwt = cookies::read(&parts.headers, context.cookies.jwt_cookie);
-        if let Some(jwt) = jwt {
-            match auth.verify_jwt(jwt).await {
-                Ok(claims) => return Ok(session(jwt.to_owned(), claims, false)),
-                // Without keys nothing can be judged: never spend a refresh token on it.
-                Err(VerifyError::KeysUnavailable) => return Err(AuthError::ProviderUnavailable),
-                Err(_) => {}
-            }
+        context
+            .resolved
+            .get_or_init(|| extract(&context, &parts.headers))
+            .await
+            .clone()
+    }
+}
+
+/// Verifies the JWT cookie, or refreshes with the refresh cookie, recording the cookie change
+/// the response must make.
+async fn extract(context: &SessionContext, headers: &HeaderMap) -> Result<Session, AuthError> {
+    let auth = &context.auth;
+    let jwt = cookies::read(headers, context.cookies.jwt_cookie);
+    if let Some(jwt) = jwt {
+        match auth.verify_jwt(jwt).await {
+            Ok(claims) => return Ok(session(jwt.to_owned(), claims, false)),
+            // Without keys nothing can be judged: never spend a refresh token on it.
+            Err(VerifyError::KeysUnavailable) => return Err(AuthError::ProviderUnavailable),
+            Err(_) => {}
         }
-        let Some(secret) = cookies::read(&parts.headers, context.cookies.refresh_cookie) else {
-            if jwt.is_some() {
+    }
+    let Some(secret) = cookies::read(headers, context.cookies.refresh_cookie) else {
+        if jwt.is_some() {
+            context.set_change(CookieChange::Clear);
+        }
+        return Err(AuthError::NotSignedIn);
+    };
+    let refreshed = match auth.refresh(secret).await {
+        Ok(refreshed) => refreshed,
+        Err(error) => {
+            let error = upstream_error(error);
+            if error.ends_session() {
                 context.set_change(CookieChange::Clear);
             }
-            return Err(AuthError::NotSignedIn);
-        };
-        let refreshed = match auth.refresh(secret).await {
-            Ok(refreshed) => refreshed,
-            Err(error) => {
-                let error = upstream_error(error);
-                if error.ends_session() {
-                    context.set_change(CookieChange::Clear);
-                }
-                return Err(error);
-            }
-        };
-        // The rotation happened: store it whatever comes next, or it is lost.
-        context.set_change(CookieChange::Store(refreshed.clone()));
-        match auth.verify_jwt(&refreshed.jwt).await {
-            Ok(claims) => Ok(session(refreshed.jwt.clone(), claims, true)),
-            Err(error) => {
-                tracing::warn!(%error, "the provider's fresh JWT did not verify");
-                Err(AuthError::ProviderUnavailable)
-            }
+            return Err(error);
+        }
+    };
+    // The rotation happened: store it whatever comes next, or it is lost.
+    context.set_change(CookieChange::Store(refreshed.clone()));
+    match auth.verify_jwt(&refreshed.jwt).await {
+        Ok(claims) => Ok(session(refreshed.jwt.clone(), claims, true)),
+        Err(error) => {
+            tracing::warn!(%error, "the provider's fresh JWT did not verify");
+            Err(AuthError::ProviderUnavailable)
         }
     }
 }
