@@ -37,6 +37,7 @@ fn generate(config: &Config, function: Function) -> TokenStream {
     // Our locals are invisible to the user's body (and cannot shadow its names).
     let auth = Ident::new("crossmint_auth", Span::mixed_site());
     let router = Ident::new("router", Span::mixed_site());
+    let cookies_const = Ident::new("CROSSMINT_COOKIES", Span::mixed_site());
 
     let cookie_config = paths::cookie_config();
     let cookies = cookie_settings(config);
@@ -73,7 +74,7 @@ fn generate(config: &Config, function: Function) -> TokenStream {
         ReturnType::Default => Span::call_site(),
     };
     let mounted = located_at(
-        quote!(#mount(#router, &#auth, CROSSMINT_COOKIES, #refresh, #logout)),
+        quote!(#mount(#router, &#auth, #cookies_const, #refresh, #logout)),
         output_span,
     );
 
@@ -81,7 +82,7 @@ fn generate(config: &Config, function: Function) -> TokenStream {
         #(#attrs)*
         #vis #sig {
             /// Cookie settings of `#[crossmint_auth]`, checked at compile time.
-            const CROSSMINT_COOKIES: #cookie_config = #cookie_config::new() #cookies;
+            const #cookies_const: #cookie_config = #cookie_config::new() #cookies;
             let #auth = #client;
             let #router #annotation = #body;
             #mounted

@@ -171,7 +171,9 @@ pub fn function(item: TokenStream) -> darling::Result<Function> {
 }
 
 /// The first parameter whose type is `CrossmintAuth` or `&CrossmintAuth` (by the last
-/// segment of its path), else the environment.
+/// segment of its path), else the environment. A parameter that mentions `CrossmintAuth` in
+/// another form (`Arc<CrossmintAuth>`, `impl AsRef<CrossmintAuth>`, ...) is an error rather
+/// than silently ignored in favour of the environment.
 fn client(item: &ItemFn) -> darling::Result<Client> {
     for input in &item.sig.inputs {
         let FnArg::Typed(typed) = input else { continue };
@@ -179,15 +181,19 @@ fn client(item: &ItemFn) -> darling::Result<Client> {
             Type::Reference(reference) => &*reference.elem,
             other => other,
         };
-        let Type::Path(path) = ty else { continue };
-        if path.qself.is_some()
-            || path
-                .path
-                .segments
-                .last()
-                .map(|s| s.ident != "CrossmintAuth")
-                != Some(false)
-        {
+        let is_client = matches!(ty, Type::Path(path)
+            if path.qself.is_none()
+                && path.path.segments.last().is_some_and(|s| s.ident == "CrossmintAuth"
+                    && s.arguments.is_none()));
+        if !is_client {
+            if mentions_client(&typed.ty) {
+                return Err(Error::custom(
+                    "`#[crossmint_auth]` takes its client as `auth: CrossmintAuth` or \
+                     `auth: &CrossmintAuth`; other forms are not recognised (the routes would \
+                     build a client from the environment instead): pass the client itself",
+                )
+                .with_span(&typed.ty));
+            }
             continue;
         }
         return match &*typed.pat {
@@ -203,4 +209,16 @@ fn client(item: &ItemFn) -> darling::Result<Client> {
         };
     }
     Ok(Client::FromEnv)
+}
+
+/// Whether the identifier `CrossmintAuth` occurs anywhere in a type.
+fn mentions_client(ty: &Type) -> bool {
+    fn walk(tokens: proc_macro2::TokenStream) -> bool {
+        tokens.into_iter().any(|token| match token {
+            proc_macro2::TokenTree::Ident(ident) => ident == "CrossmintAuth",
+            proc_macro2::TokenTree::Group(group) => walk(group.stream()),
+            _ => false,
+        })
+    }
+    walk(quote::ToTokens::to_token_stream(ty))
 }

@@ -19,6 +19,9 @@ use crate::key::ApiKey;
 pub const API_KEY_VARIABLE: &str = "CROSSMINT_SERVER_API_KEY";
 /// The optional environment variable overriding the Crossmint base URL.
 pub const BASE_URL_VARIABLE: &str = "CROSSMINT_BASE_URL";
+/// Durations are capped at ten years, so that no setting can overflow a clock computation.
+const MAX_DURATION: Duration = Duration::from_secs(10 * 365 * 24 * 60 * 60);
+
 /// The optional environment variable holding the project id JWTs must be issued for (`aud`).
 pub const PROJECT_ID_VARIABLE: &str = "CROSSMINT_PROJECT_ID";
 
@@ -123,10 +126,16 @@ impl CrossmintAuth {
 
     /// The `POST` route that refreshes a session: mount it at the route the Crossmint browser
     /// SDK calls (`refreshRoute`). Other methods get `405` with `Allow`.
+    ///
+    /// # Panics
+    ///
+    /// When `cookies` breaks a rule browsers enforce ([`CookieConfig::validate`]): better
+    /// when the router is built than cookies silently dropped by every browser.
     pub fn refresh_route<S>(&self, cookies: CookieConfig) -> MethodRouter<S>
     where
         S: Clone + Send + Sync + 'static,
     {
+        expect_valid(&cookies);
         let auth = self.clone();
         axum::routing::post(move |request: axum::extract::Request| {
             let auth = auth.clone();
@@ -136,15 +145,27 @@ impl CrossmintAuth {
 
     /// The `POST` route that logs out: revokes the refresh token (best effort) and clears
     /// both cookies. Other methods get `405` with `Allow`.
+    ///
+    /// # Panics
+    ///
+    /// When `cookies` breaks a rule browsers enforce ([`CookieConfig::validate`]).
     pub fn logout_route<S>(&self, cookies: CookieConfig) -> MethodRouter<S>
     where
         S: Clone + Send + Sync + 'static,
     {
+        expect_valid(&cookies);
         let auth = self.clone();
         axum::routing::post(move |request: axum::extract::Request| {
             let auth = auth.clone();
             async move { handlers::logout(&auth, &cookies, request).await }
         })
+    }
+}
+
+/// Panics, naming the rule and the fix, when a configuration built by hand is invalid.
+pub(crate) fn expect_valid(cookies: &CookieConfig) {
+    if let Err(error) = cookies.validate() {
+        panic!("crossmint-auth: {error}");
     }
 }
 
@@ -304,7 +325,7 @@ impl Builder {
     /// How long the outcome of a rotation is handed out again to callers that still hold
     /// the old token (default 10 s; zero disables it).
     pub fn grace_window(mut self, window: Duration) -> Self {
-        self.grace_window = window;
+        self.grace_window = window.min(MAX_DURATION);
         self
     }
 
@@ -316,8 +337,9 @@ impl Builder {
 
     /// Accepts cookie-authenticated `POST`s from another origin, e.g.
     /// `https://app.example.com` when the API runs on `api.example.com`.
-    pub fn allow_origin(mut self, origin: impl Into<String>) -> Self {
-        self.allowed_origins.push(origin.into());
+    pub fn allow_origin(mut self, origin: impl AsRef<str>) -> Self {
+        self.allowed_origins
+            .push(crate::csrf::normalise_origin(origin.as_ref()));
         self
     }
 
@@ -329,19 +351,19 @@ impl Builder {
 
     /// Clock skew tolerated on `exp` and `nbf` (default 5 s).
     pub fn jwt_leeway(mut self, leeway: Duration) -> Self {
-        self.jwt_leeway = leeway;
+        self.jwt_leeway = leeway.min(MAX_DURATION);
         self
     }
 
     /// How long the provider's key set is used before it is fetched again (default 10 min).
     pub fn jwks_ttl(mut self, ttl: Duration) -> Self {
-        self.jwks_ttl = ttl;
+        self.jwks_ttl = ttl.min(MAX_DURATION);
         self
     }
 
     /// The shortest time between two key-set fetches caused by unknown `kid`s (default 30 s).
     pub fn jwks_refetch_interval(mut self, interval: Duration) -> Self {
-        self.jwks_refetch_interval = interval;
+        self.jwks_refetch_interval = interval.min(MAX_DURATION);
         self
     }
 

@@ -32,6 +32,12 @@ pub enum UpstreamError {
     /// The provider could not be reached or gave no usable answer.
     #[error("the provider is unavailable: {0}")]
     Unavailable(Unavailable),
+    /// The user id cannot be sent as one URL path segment (empty, `.`, `..`, or with `%`);
+    /// nothing was sent.
+    #[error(
+        "the user id cannot be sent as a URL path segment (empty, `.`, `..` or containing `%`)"
+    )]
+    InvalidUserId,
 }
 
 /// How the provider was unavailable.
@@ -94,6 +100,42 @@ impl fmt::Debug for Refreshed {
 }
 
 impl Refreshed {
+    /// Checks provider material before anyone can turn it into cookies: the JWT and the
+    /// secret must be valid cookie values and the user must have a string `id`; an
+    /// `expiresAt` that is not RFC 3339 leaves [`Refreshed::expires_at`] empty.
+    pub(crate) fn checked(
+        jwt: String,
+        refresh_secret: String,
+        expires_at_raw: String,
+        user: serde_json::Value,
+    ) -> Result<Refreshed, Unavailable> {
+        if jwt.is_empty() || !is_cookie_value(&jwt) {
+            return Err(Unavailable::InvalidAnswer(
+                "the JWT is not a valid cookie value",
+            ));
+        }
+        if refresh_secret.is_empty() || !is_cookie_value(&refresh_secret) {
+            return Err(Unavailable::InvalidAnswer(
+                "the refresh secret is not a valid cookie value",
+            ));
+        }
+        if !user.get("id").is_some_and(|id| id.is_string()) {
+            return Err(Unavailable::InvalidAnswer("the user has no string `id`"));
+        }
+        let expires_at = OffsetDateTime::parse(
+            &expires_at_raw,
+            &time::format_description::well_known::Rfc3339,
+        )
+        .ok();
+        Ok(Refreshed {
+            jwt,
+            refresh_secret,
+            expires_at_raw,
+            expires_at,
+            user,
+        })
+    }
+
     /// The user's id (`user.id`).
     pub fn user_id(&self) -> &str {
         self.user
@@ -153,6 +195,7 @@ pub struct ApiClient {
     http: reqwest::Client,
     base: Url,
     max_answer_bytes: usize,
+    timeout: Duration,
 }
 
 impl fmt::Debug for ApiClient {
@@ -199,12 +242,18 @@ impl ApiClient {
             http,
             base,
             max_answer_bytes: limits.max_answer_bytes,
+            timeout: limits.timeout,
         })
     }
 
     /// The base URL calls go to.
     pub fn base_url(&self) -> &str {
         self.base.as_str()
+    }
+
+    /// The longest a call may take.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
     }
 
     /// Exchanges a refresh secret for a new JWT and a new refresh secret.
@@ -219,36 +268,19 @@ impl ApiClient {
         let answer: RefreshAnswer = serde_json::from_slice(&bytes).map_err(|_| {
             Unavailable::InvalidAnswer("the refresh answer is not the documented JSON")
         })?;
-        if answer.jwt.is_empty() || !is_cookie_value(&answer.jwt) {
-            return Err(Unavailable::InvalidAnswer("the JWT is not a valid cookie value").into());
-        }
-        if answer.refresh.secret.is_empty() || !is_cookie_value(&answer.refresh.secret) {
-            return Err(Unavailable::InvalidAnswer(
-                "the refresh secret is not a valid cookie value",
-            )
-            .into());
-        }
-        if !answer.user.get("id").is_some_and(|id| id.is_string()) {
-            return Err(Unavailable::InvalidAnswer("the user has no string `id`").into());
-        }
-        let expires_at = OffsetDateTime::parse(
-            &answer.refresh.expires_at,
-            &time::format_description::well_known::Rfc3339,
-        )
-        .ok();
-        if expires_at.is_none() {
+        let refreshed = Refreshed::checked(
+            answer.jwt,
+            answer.refresh.secret,
+            answer.refresh.expires_at,
+            answer.user,
+        )?;
+        if refreshed.expires_at.is_none() {
             tracing::warn!(
                 "the provider's refresh `expiresAt` is not an RFC 3339 date; \
                  the refresh cookie is written without Expires"
             );
         }
-        Ok(Refreshed {
-            jwt: answer.jwt,
-            refresh_secret: answer.refresh.secret,
-            expires_at_raw: answer.refresh.expires_at,
-            expires_at,
-            user: answer.user,
-        })
+        Ok(refreshed)
     }
 
     /// Revokes a refresh secret.
@@ -264,6 +296,11 @@ impl ApiClient {
         &self,
         external_user_id: &str,
     ) -> Result<serde_json::Value, UpstreamError> {
+        // `/` and `?` are escaped by the URL builder, but `%` is not, and `.`/`..` (also
+        // spelled `%2e`) would climb out of the path: such ids never leave this process.
+        if matches!(external_user_id, "" | "." | "..") || external_user_id.contains('%') {
+            return Err(UpstreamError::InvalidUserId);
+        }
         let url = self.url(&["api", API_VERSION, "sdk", "auth", "user", external_user_id]);
         let bytes = self.call::<()>(Method::GET, url, None).await?;
         serde_json::from_slice(&bytes)
@@ -338,6 +375,17 @@ fn transport(error: reqwest::Error) -> UpstreamError {
     }
 }
 
+/// `value` with any `user:password@` replaced, so errors never print credentials.
+fn without_credentials(value: &str) -> String {
+    let (scheme, rest) = value.split_once("://").unwrap_or(("", value));
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) if scheme.is_empty() => format!("***{}", &rest[at..]),
+        Some(at) => format!("{scheme}://***{}", &rest[at..]),
+        None => value.to_owned(),
+    }
+}
+
 /// Checks a base URL override without building a client.
 pub(crate) fn check_base_url(value: &str) -> Result<(), ConfigError> {
     parse_base_url(value).map(drop)
@@ -345,7 +393,7 @@ pub(crate) fn check_base_url(value: &str) -> Result<(), ConfigError> {
 
 fn parse_base_url(value: &str) -> Result<Url, ConfigError> {
     let invalid = |reason: &str| ConfigError::InvalidBaseUrl {
-        value: value.to_owned(),
+        value: without_credentials(value),
         reason: reason.to_owned(),
     };
     let url = Url::parse(value).map_err(|e| invalid(&e.to_string()))?;

@@ -33,7 +33,12 @@ async fn run_refresh(
     request: Request,
 ) -> Result<std::sync::Arc<Refreshed>, AuthError> {
     let options = &auth.inner.options;
-    csrf::check(request.headers(), request.uri(), &options.allowed_origins)?;
+    csrf::check(
+        request.headers(),
+        request.uri(),
+        &options.allowed_origins,
+        config.secure,
+    )?;
     let (parts, body) = request.into_parts();
     let from_body = body_token(&parts.headers, body, options.body_limit).await?;
     let token = match from_body {
@@ -58,6 +63,10 @@ pub(crate) fn upstream_error(error: UpstreamError) -> AuthError {
         }
         UpstreamError::Unavailable(reason) => {
             tracing::warn!(%reason, "refresh failed: the provider is unavailable; cookies kept");
+            AuthError::ProviderUnavailable
+        }
+        other => {
+            tracing::warn!(error = %other, "refresh failed; cookies kept");
             AuthError::ProviderUnavailable
         }
     }
@@ -148,7 +157,12 @@ pub(crate) async fn logout(
     request: Request,
 ) -> Response {
     let options = &auth.inner.options;
-    if let Err(error) = csrf::check(request.headers(), request.uri(), &options.allowed_origins) {
+    if let Err(error) = csrf::check(
+        request.headers(),
+        request.uri(),
+        &options.allowed_origins,
+        config.secure,
+    ) {
         return error.into_response();
     }
     if let Some(secret) = cookies::read(request.headers(), config.refresh_cookie) {

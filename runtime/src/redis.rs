@@ -7,7 +7,9 @@
 //!   HKDF-SHA256, at a Redis key that is a (differently salted) SHA-256 of the old token.
 //!   Whoever reads Redis without the old token learns nothing usable; no secret is stored in
 //!   clear.
-//! - Every entry expires by itself; a crashed replica's claim expires after its bound.
+//! - Every entry expires by itself; a crashed replica's claim expires after the client's
+//!   timeout plus a margin, and waiting replicas wait a little longer than that.
+//! - With a zero grace window, an outcome is still kept 2 s, for the replicas waiting on it.
 //! - Redis unreachable or slow: coordination falls back to this process (a warning is logged
 //!   once per outage); no request fails and nobody is logged out because Redis is down.
 //!
@@ -38,10 +40,8 @@ pub const REDIS_URL_VARIABLE: &str = "CROSSMINT_REDIS_URL";
 const PREFIX: &str = "crossmint-auth:v1";
 /// How long a Redis command may take before Redis counts as unavailable.
 const COMMAND_TIMEOUT: Duration = Duration::from_millis(500);
-/// How long a claim lives: longer than any upstream call may take (the client's timeout).
-const CLAIM_TTL: Duration = Duration::from_secs(10);
-/// How long a replica waits for another replica's outcome before answering `503`.
-const WAIT: Duration = Duration::from_secs(8);
+/// A claim lives for the client's timeout plus this: longer than its upstream call can take.
+const CLAIM_MARGIN: Duration = Duration::from_secs(2);
 const POLL: Duration = Duration::from_millis(20);
 /// Failures are shared with the waiters of the same flight, briefly.
 const FAILURE_TTL: Duration = Duration::from_secs(2);
@@ -170,7 +170,9 @@ impl Shared {
     async fn coordinate(&self, client: &ApiClient, token: &str) -> Outcome {
         let keys = EntryKeys::of(token);
         let cipher = Cipher::for_token(token);
-        let deadline = Instant::now() + WAIT;
+        let claim_ttl = client.timeout().saturating_add(CLAIM_MARGIN);
+        // Waiting a little longer than a claim lives lets a waiter outlast a crashed replica.
+        let deadline = Instant::now() + claim_ttl + Duration::from_secs(1);
         loop {
             match self.get(&keys.outcome).await {
                 Err(()) => return self.fallback(client, token).await,
@@ -181,8 +183,14 @@ impl Shared {
                 }
                 Ok(None) => {}
             }
-            match self.claim(&keys.claim).await {
-                Err(()) => return self.fallback(client, token).await,
+            match self.claim(&keys.claim, claim_ttl).await {
+                // The claim may have been taken although its answer was lost: refresh (in
+                // process) and still try to publish, so waiting replicas get the outcome.
+                Err(()) => {
+                    let outcome = self.fallback(client, token).await;
+                    self.publish(&keys, &cipher, &outcome).await;
+                    return outcome;
+                }
                 Ok(true) => {
                     let outcome = client.refresh(token).await.map(Arc::new);
                     self.publish(&keys, &cipher, &outcome).await;
@@ -249,14 +257,9 @@ impl Shared {
         self.note(matches!(result, Ok(Ok(()))));
     }
 
-    async fn claim(&self, key: &str) -> Result<bool, ()> {
+    async fn claim(&self, key: &str, ttl: Duration) -> Result<bool, ()> {
         let mut command = redis::cmd("SET");
-        command
-            .arg(key)
-            .arg(1)
-            .arg("NX")
-            .arg("PX")
-            .arg(millis(CLAIM_TTL));
+        command.arg(key).arg(1).arg("NX").arg("PX").arg(millis(ttl));
         self.run::<Option<String>>(command)
             .await
             .map(|set| set.is_some())
@@ -391,17 +394,12 @@ impl Cipher {
                 refresh_secret,
                 expires_at,
                 user,
-            } => Ok(Arc::new(Refreshed {
-                expires_at: time::OffsetDateTime::parse(
-                    &expires_at,
-                    &time::format_description::well_known::Rfc3339,
-                )
-                .ok(),
-                jwt,
-                refresh_secret,
-                expires_at_raw: expires_at,
-                user,
-            })),
+            } => {
+                // Checked again: whatever comes out of Redis is about to become cookies.
+                Refreshed::checked(jwt, refresh_secret, expires_at, user)
+                    .map(Arc::new)
+                    .map_err(UpstreamError::from)
+            }
             Stored::Rejected(status) => Err(UpstreamError::Rejected { status }),
             Stored::Unavailable => Err(Unavailable::Transport.into()),
         })

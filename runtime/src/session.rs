@@ -104,7 +104,12 @@ impl std::fmt::Debug for SessionLayer {
 impl CrossmintAuth {
     /// The layer [`Session`] needs, for routers built without `#[crossmint_auth]`:
     /// `router.layer(auth.session_layer(COOKIES))`.
+    ///
+    /// # Panics
+    ///
+    /// When `cookies` breaks a rule browsers enforce ([`CookieConfig::validate`]).
     pub fn session_layer(&self, cookies: CookieConfig) -> SessionLayer {
+        crate::auth::expect_valid(&cookies);
         SessionLayer {
             auth: self.clone(),
             cookies,

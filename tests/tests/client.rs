@@ -141,6 +141,33 @@ async fn user_ids_are_path_escaped() {
 }
 
 #[tokio::test]
+async fn user_ids_that_would_leave_their_path_segment_are_never_sent() {
+    let stand_in = StandIn::start().await;
+    let auth = common::auth(&stand_in);
+    for id in ["", ".", "..", "%2e%2e", "a%2F..%2Fx"] {
+        assert_eq!(
+            auth.get_user(id).await,
+            Err(UpstreamError::InvalidUserId),
+            "{id:?}"
+        );
+    }
+    assert!(stand_in.calls().is_empty());
+}
+
+#[test]
+fn base_url_errors_never_print_credentials() {
+    let error = CrossmintAuth::builder("sk_staging_abc")
+        .base_url("https://user:hunter2@example.com/")
+        .build()
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("credentials") && !error.contains("hunter2"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
 async fn failures_are_typed() {
     let stand_in = StandIn::start().await;
     let auth = common::auth_builder(&stand_in)

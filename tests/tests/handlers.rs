@@ -476,7 +476,8 @@ async fn cross_site_requests_are_refused_before_anything_happens() {
 
 #[tokio::test]
 async fn an_allow_listed_origin_is_accepted() {
-    let f = Fixture::with(|b| b.allow_origin("https://app.example.com"), COOKIES).await;
+    // Written as people do; compared as browsers send it.
+    let f = Fixture::with(|b| b.allow_origin("https://App.Example.com/"), COOKIES).await;
     let session = f.stand_in.mint_session("lee");
     let response = with_cookie(f.refresh(), &session.refresh_secret)
         .header("origin", "https://app.example.com")
@@ -629,5 +630,31 @@ async fn domain_path_and_partitioned_are_written_and_cleared_alike() {
             assert_eq!(cookie.same_site(), Some(CookieSameSite::None));
             assert_eq!(cookie.secure(), Some(true));
         }
+    }
+}
+
+#[tokio::test]
+#[should_panic(expected = "SameSite=None")]
+async fn a_hand_built_invalid_configuration_fails_when_the_router_is_built() {
+    let stand_in = StandIn::start().await;
+    let auth = common::auth(&stand_in);
+    let broken = CookieConfig::new().same_site(SameSite::None).secure(false);
+    let _ = common::app(&auth, broken);
+}
+
+#[tokio::test]
+async fn huge_durations_do_not_overflow() {
+    let f = Fixture::with(
+        |b| b.grace_window(Duration::MAX).jwks_ttl(Duration::MAX),
+        COOKIES,
+    )
+    .await;
+    let session = f.stand_in.mint_session("quinn");
+    for _ in 0..2 {
+        let response = with_cookie(f.refresh(), &session.refresh_secret)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
     }
 }
