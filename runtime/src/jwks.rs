@@ -19,7 +19,6 @@ use crate::jwt::VerifyError;
 const FAILURE_BACKOFF: Duration = Duration::from_secs(5);
 
 /// A verification key and the one algorithm it may be used with.
-#[derive(Clone)]
 pub(crate) struct Key {
     pub(crate) decoding: DecodingKey,
     pub(crate) algorithm: Algorithm,
@@ -27,7 +26,7 @@ pub(crate) struct Key {
 
 #[derive(Default)]
 struct State {
-    keys: HashMap<String, Key>,
+    keys: HashMap<String, Arc<Key>>,
     /// When the keys were last fetched successfully.
     fetched_at: Option<Instant>,
     /// When a fetch was last attempted, and whether it failed.
@@ -52,8 +51,8 @@ struct Shared {
 
 /// What the cache can say about a `kid` without fetching.
 enum Cached {
-    Key(Key),
-    Stale(Key),
+    Key(Arc<Key>),
+    Stale(Arc<Key>),
     Error(VerifyError),
     Fetch,
 }
@@ -74,7 +73,7 @@ impl Jwks {
     /// The key named `kid`. A stale key is served at once while a background task refreshes
     /// the set; the set is fetched in the foreground when there is none yet, or when `kid`
     /// is unknown and no unknown `kid` caused a fetch within the refetch interval.
-    pub(crate) async fn key(&self, client: &ApiClient, kid: &str) -> Result<Key, VerifyError> {
+    pub(crate) async fn key(&self, client: &ApiClient, kid: &str) -> Result<Arc<Key>, VerifyError> {
         let shared = &self.shared;
         let started = Instant::now();
         match shared.cached(kid, started) {
@@ -124,7 +123,7 @@ impl Shared {
     }
 
     /// The answer after a fetch: the key, or why there is none.
-    fn known(&self, kid: &str) -> Result<Key, VerifyError> {
+    fn known(&self, kid: &str) -> Result<Arc<Key>, VerifyError> {
         let state = self.read();
         match state.keys.get(kid) {
             Some(key) => Ok(key.clone()),
@@ -192,7 +191,7 @@ impl Shared {
 /// The signing keys of a set, each bound to its one asymmetric algorithm. Keys without a
 /// `kid`, symmetric (`oct`) keys, encryption keys (`use: enc`) and keys declaring a
 /// non-signature algorithm are skipped.
-fn usable_keys(set: &JwkSet) -> HashMap<String, Key> {
+fn usable_keys(set: &JwkSet) -> HashMap<String, Arc<Key>> {
     set.keys
         .iter()
         .filter_map(|jwk| {
@@ -227,10 +226,10 @@ fn usable_keys(set: &JwkSet) -> HashMap<String, Key> {
             let decoding = DecodingKey::from_jwk(jwk).ok()?;
             Some((
                 kid,
-                Key {
+                Arc::new(Key {
                     decoding,
                     algorithm,
-                },
+                }),
             ))
         })
         .collect()

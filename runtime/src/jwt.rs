@@ -58,10 +58,23 @@ pub enum VerifyError {
 }
 
 pub(crate) struct Verifier {
-    pub(crate) audience: Option<String>,
-    pub(crate) leeway_secs: u64,
+    /// One validation per asymmetric algorithm, built once: the key decides which applies.
+    validations: Vec<(Algorithm, Validation)>,
     cache: VerifiedCache,
 }
+
+/// The algorithms a key set may declare for signatures: asymmetric only.
+const ASYMMETRIC: [Algorithm; 9] = [
+    Algorithm::RS256,
+    Algorithm::RS384,
+    Algorithm::RS512,
+    Algorithm::PS256,
+    Algorithm::PS384,
+    Algorithm::PS512,
+    Algorithm::ES256,
+    Algorithm::ES384,
+    Algorithm::EdDSA,
+];
 
 impl Verifier {
     pub(crate) fn new(
@@ -69,9 +82,26 @@ impl Verifier {
         leeway_secs: u64,
         cache_capacity: usize,
     ) -> Verifier {
+        let validation = |algorithm| {
+            let mut validation = Validation::new(algorithm);
+            validation.leeway = leeway_secs;
+            validation.validate_nbf = true;
+            match &audience {
+                Some(audience) => {
+                    // Required, not only checked when present: the key set signs tokens for
+                    // every project, so a token without `aud` must not pass for this one.
+                    validation.set_required_spec_claims(&["exp", "sub", "aud"]);
+                    validation.set_audience(&[audience]);
+                }
+                None => {
+                    validation.set_required_spec_claims(&["exp", "sub"]);
+                    validation.validate_aud = false;
+                }
+            }
+            (algorithm, validation)
+        };
         Verifier {
-            audience,
-            leeway_secs,
+            validations: ASYMMETRIC.into_iter().map(validation).collect(),
             cache: VerifiedCache::new(cache_capacity),
         }
     }
@@ -96,22 +126,11 @@ impl Verifier {
         if alg != key.algorithm {
             return Err(VerifyError::Malformed);
         }
-        let mut validation = Validation::new(key.algorithm);
-        validation.leeway = self.leeway_secs;
-        validation.validate_nbf = true;
-        match &self.audience {
-            Some(audience) => {
-                // Required, not only checked when present: the key set signs tokens for every
-                // project, so a token without `aud` must not pass for this one.
-                validation.set_required_spec_claims(&["exp", "sub", "aud"]);
-                validation.set_audience(&[audience]);
-            }
-            None => {
-                validation.set_required_spec_claims(&["exp", "sub"]);
-                validation.validate_aud = false;
-            }
-        }
-        jsonwebtoken::decode::<Claims>(jwt, &key.decoding, &validation)
+        let Some((_, validation)) = self.validations.iter().find(|(a, _)| *a == key.algorithm)
+        else {
+            return Err(VerifyError::Malformed);
+        };
+        jsonwebtoken::decode::<Claims>(jwt, &key.decoding, validation)
             .map(|data| data.claims)
             .map_err(|error| {
                 use jsonwebtoken::errors::ErrorKind;
