@@ -37,7 +37,12 @@ fn generate(config: &Config, function: Function) -> TokenStream {
     // Our locals are invisible to the user's body (and cannot shadow its names).
     let auth = Ident::new("crossmint_auth", Span::mixed_site());
     let router = Ident::new("router", Span::mixed_site());
-    let cookies_const = Ident::new("CROSSMINT_COOKIES", Span::mixed_site());
+    // Items are not hygienic: the constant lives in a block the body is not in.
+    let cookies_const = Ident::new("CROSSMINT_COOKIES", Span::call_site());
+    // Inner attributes (`#![allow(..)]`) stay inside the body they were written in.
+    let (outer, inner): (Vec<_>, Vec<_>) = attrs
+        .into_iter()
+        .partition(|attr| matches!(attr.style, syn::AttrStyle::Outer));
 
     let cookie_config = paths::cookie_config();
     let cookies = cookie_settings(config);
@@ -79,13 +84,16 @@ fn generate(config: &Config, function: Function) -> TokenStream {
     );
 
     quote! {
-        #(#attrs)*
+        #(#outer)*
         #vis #sig {
-            /// Cookie settings of `#[crossmint_auth]`, checked at compile time.
-            const #cookies_const: #cookie_config = #cookie_config::new() #cookies;
+            #(#inner)*
             let #auth = #client;
             let #router #annotation = #body;
-            #mounted
+            {
+                /// Cookie settings of `#[crossmint_auth]`, checked at compile time.
+                const #cookies_const: #cookie_config = #cookie_config::new() #cookies;
+                #mounted
+            }
         }
     }
 }

@@ -147,14 +147,32 @@ fn impl_trait_return_types_are_not_spelled_out() {
 }
 
 #[test]
+fn inner_attributes_stay_inside_the_body() {
+    let expanded = pretty(
+        quote!(refresh = "/r", logout = "/l"),
+        quote!(
+            #[doc = "outer"]
+            fn app() -> axum::Router {
+                #![allow(unused_variables)]
+                axum::Router::new()
+            }
+        ),
+    );
+    assert!(
+        expanded.contains("fn app() -> axum::Router {\n    #![allow(unused_variables)]"),
+        "{expanded}"
+    );
+}
+
+#[test]
 fn only_given_settings_are_emitted() {
     let expanded = pretty(quote!(refresh = "/r", http_only = false), app());
     assert!(
-        expanded.contains("CookieConfig::new()\n        .http_only(false);"),
+        expanded.contains("CookieConfig::new()\n            .http_only(false);"),
         "{expanded}"
     );
     assert!(
-        expanded.contains("\"/r\",\n        ::core::option::Option::None,"),
+        expanded.contains("\"/r\",\n            ::core::option::Option::None,"),
         "{expanded}"
     );
 }

@@ -157,9 +157,9 @@ pub fn function(item: TokenStream) -> darling::Result<Function> {
             ))
             .with_span(&item.sig.ident));
         }
-        ReturnType::Type(_, ty) => match &**ty {
+        ReturnType::Type(_, ty) => match ungroup(ty) {
             Type::ImplTrait(_) => None,
-            ty => Some(ty.clone()),
+            _ => Some((**ty).clone()),
         },
     };
     let client = client(&item)?;
@@ -177,8 +177,8 @@ pub fn function(item: TokenStream) -> darling::Result<Function> {
 fn client(item: &ItemFn) -> darling::Result<Client> {
     for input in &item.sig.inputs {
         let FnArg::Typed(typed) = input else { continue };
-        let ty = match &*typed.ty {
-            Type::Reference(reference) => &*reference.elem,
+        let ty = match ungroup(&typed.ty) {
+            Type::Reference(reference) => ungroup(&reference.elem),
             other => other,
         };
         let is_client = matches!(ty, Type::Path(path)
@@ -209,6 +209,15 @@ fn client(item: &ItemFn) -> darling::Result<Client> {
         };
     }
     Ok(Client::FromEnv)
+}
+
+/// The type inside invisible groups (a `$t:ty` from `macro_rules!`) and parentheses.
+fn ungroup(ty: &Type) -> &Type {
+    match ty {
+        Type::Group(group) => ungroup(&group.elem),
+        Type::Paren(paren) => ungroup(&paren.elem),
+        other => other,
+    }
 }
 
 /// Whether the identifier `CrossmintAuth` occurs anywhere in a type.
