@@ -80,10 +80,7 @@ pub fn config(mut args: Args) -> darling::Result<Config> {
             refresh_cookie: refresh_cookie.as_deref().unwrap_or(defaults.refresh_cookie),
             partitioned: partitioned.unwrap_or(defaults.partitioned),
         };
-        let violations = rules::check_combination(&settings)
-            .into_iter()
-            .filter(|violation| !invalid.iter().any(|&setting| violation.involves(setting)));
-        for violation in violations {
+        for violation in rules::check_combination_of_valid(&settings, &invalid) {
             // Blame the argument the rule names; if that one was left at its default,
             // another argument of the rule that was written.
             let span = args

@@ -44,8 +44,12 @@ fn is_tchar(c: char) -> bool {
     c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)
 }
 
-/// Checks the cookie `Path`: it starts with `/` and contains neither `;` (which would end the
-/// attribute) nor control characters.
+/// Browsers ignore a `Path` or `Domain` attribute longer than this (RFC 6265bis).
+const MAX_ATTRIBUTE_LEN: usize = 1024;
+
+/// Checks the cookie `Path`: it starts with `/`, contains neither `;` (which would end the
+/// attribute) nor control characters nor characters browsers percent-encode in request
+/// paths (it would never match), and is at most 1024 bytes.
 pub fn check_path(path: &str) -> Result<(), Violation> {
     if !path.starts_with('/') {
         return Err(Violation::PathNotAbsolute {
@@ -61,6 +65,15 @@ pub fn check_path(path: &str) -> Result<(), Violation> {
         return Err(Violation::PathControl {
             path: path.to_owned(),
         });
+    }
+    if let Some(character) = path.chars().find(|&c| !crate::route::is_path_char(c)) {
+        return Err(Violation::PathCharacter {
+            path: path.to_owned(),
+            character,
+        });
+    }
+    if path.len() > MAX_ATTRIBUTE_LEN {
+        return Err(Violation::PathTooLong { len: path.len() });
     }
     Ok(())
 }

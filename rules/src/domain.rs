@@ -59,9 +59,28 @@ pub fn check_domain(domain: &str) -> Result<(), Violation> {
     Ok(())
 }
 
-/// An IPv4 or IPv6 address, bracketed or not, with or without a port.
+/// An IPv4 or IPv6 address, bracketed or not, with or without a port. As in the WHATWG URL
+/// standard browsers follow, a host whose last label is a number (`127.1`, `0x7f.1`) is an
+/// IPv4 address, however short.
 fn is_ip_address(host: &str) -> bool {
     if host.starts_with('[') {
+        return true;
+    }
+    let last = host
+        .trim_end_matches('.')
+        .rsplit('.')
+        .next()
+        .unwrap_or(host);
+    let numeric = |label: &str| {
+        let hex = label
+            .strip_prefix("0x")
+            .or_else(|| label.strip_prefix("0X"));
+        match hex {
+            Some(digits) => digits.bytes().all(|b| b.is_ascii_hexdigit()),
+            None => !label.is_empty() && label.bytes().all(|b| b.is_ascii_digit()),
+        }
+    };
+    if numeric(last) {
         return true;
     }
     let without_port = host.rsplit_once(':').map_or(host, |(address, _)| address);

@@ -65,10 +65,15 @@ pub fn check(settings: &Settings<'_>) -> Vec<Violation> {
     violations.extend(check_cookie_name(Setting::RefreshCookie, settings.refresh_cookie).err());
 
     let invalid: Vec<Setting> = violations.iter().map(Violation::setting).collect();
-    violations.extend(
-        check_combination(settings)
-            .into_iter()
-            .filter(|violation| !invalid.iter().any(|&setting| violation.involves(setting))),
-    );
+    violations.extend(check_combination_of_valid(settings, &invalid));
     violations
+}
+
+/// The rules between settings, skipping those that involve a setting in `invalid` (already
+/// reported as invalid on its own): one mistake gives one error.
+pub fn check_combination_of_valid(settings: &Settings<'_>, invalid: &[Setting]) -> Vec<Violation> {
+    check_combination(settings)
+        .into_iter()
+        .filter(|violation| !invalid.iter().any(|&setting| violation.involves(setting)))
+        .collect()
 }

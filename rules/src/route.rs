@@ -4,8 +4,9 @@ use crate::{Setting, Violation};
 
 /// Checks one route (`setting` is [`Setting::Refresh`] or [`Setting::Logout`], the argument
 /// blamed): a non-empty absolute path, without whitespace or control characters, without a
-/// query (`?`) or fragment (`#`), and without axum captures or wildcards (`{id}`, `{*rest}`,
-/// and the pre-0.8 `:id` and `*rest` segments, which axum 0.8 rejects).
+/// query (`?`) or fragment (`#`), without axum captures or wildcards (`{id}`, `{*rest}`,
+/// and the pre-0.8 `:id` and `*rest` segments, which axum 0.8 rejects), without characters
+/// browsers percent-encode, and without `.`/`..` segments (browsers remove them).
 pub fn check_route(setting: Setting, route: &str) -> Result<(), Violation> {
     let route_owned = || route.to_owned();
     if route.is_empty() {
@@ -48,5 +49,27 @@ pub fn check_route(setting: Setting, route: &str) -> Result<(), Violation> {
             segment: segment.to_owned(),
         });
     }
+    if let Some(character) = route.chars().find(|&c| !is_path_char(c)) {
+        return Err(Violation::RouteCharacter {
+            setting,
+            route: route_owned(),
+            character,
+        });
+    }
+    if route
+        .split('/')
+        .any(|segment| matches!(segment, "." | ".."))
+    {
+        return Err(Violation::RouteDotSegment {
+            setting,
+            route: route_owned(),
+        });
+    }
     Ok(())
+}
+
+/// A character that stands for itself in a URL path (RFC 3986 `pchar` or `/`, with `%` for
+/// percent-encoded ones): browsers send it as written.
+pub(crate) fn is_path_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@/%".contains(c)
 }

@@ -34,6 +34,23 @@ pub enum Violation {
         /// The route as given.
         route: String,
     },
+    /// A route contains a character browsers percent-encode in a URL path (or non-ASCII), so
+    /// the route as written is never what arrives.
+    RouteCharacter {
+        /// `refresh` or `logout`.
+        setting: Setting,
+        /// The route as given.
+        route: String,
+        /// The offending character.
+        character: char,
+    },
+    /// A route has a `.` or `..` segment, which browsers remove before sending.
+    RouteDotSegment {
+        /// `refresh` or `logout`.
+        setting: Setting,
+        /// The route as given.
+        route: String,
+    },
     /// A route contains `?`.
     RouteQuery {
         /// `refresh` or `logout`.
@@ -194,6 +211,19 @@ pub enum Violation {
         /// The path as given.
         path: String,
     },
+    /// `path` contains a character browsers percent-encode in a URL path (or non-ASCII): it
+    /// would never match a request path.
+    PathCharacter {
+        /// The path as given.
+        path: String,
+        /// The offending character.
+        character: char,
+    },
+    /// The cookie path is longer than browsers accept (1024 bytes).
+    PathTooLong {
+        /// Its length in bytes.
+        len: usize,
+    },
     /// `path` contains a control character.
     PathControl {
         /// The path as given.
@@ -236,6 +266,8 @@ impl Violation {
             V::RouteEmpty { setting }
             | V::RouteNotAbsolute { setting, .. }
             | V::RouteWhitespace { setting, .. }
+            | V::RouteCharacter { setting, .. }
+            | V::RouteDotSegment { setting, .. }
             | V::RouteQuery { setting, .. }
             | V::RouteFragment { setting, .. }
             | V::RouteCapture { setting, .. }
@@ -262,9 +294,11 @@ impl Violation {
             }
             V::HostPrefixDomain { setting, .. } => vec![S::Domain, *setting],
             V::HostPrefixPath { setting, .. } => vec![S::Path, *setting],
-            V::PathNotAbsolute { .. } | V::PathSemicolon { .. } | V::PathControl { .. } => {
-                vec![S::Path]
-            }
+            V::PathNotAbsolute { .. }
+            | V::PathSemicolon { .. }
+            | V::PathCharacter { .. }
+            | V::PathTooLong { .. }
+            | V::PathControl { .. } => vec![S::Path],
             V::PathNotCovering { route_setting, .. } => vec![S::Path, *route_setting],
         }
     }
@@ -307,6 +341,22 @@ impl fmt::Display for Violation {
                 f,
                 "`{setting} = {route:?}` contains whitespace or a control character: a route \
                  is a URL path, remove them"
+            ),
+            Violation::RouteCharacter {
+                setting,
+                route,
+                character,
+            } => write!(
+                f,
+                "`{setting} = {route:?}` contains {character:?}, which browsers percent-encode \
+                 in a URL path, so requests would never match the route as written: use ASCII \
+                 letters, digits and `-._~!$&'()*+,;=:@/`, or write the character \
+                 percent-encoded"
+            ),
+            Violation::RouteDotSegment { setting, route } => write!(
+                f,
+                "`{setting} = {route:?}` has a `.` or `..` segment, which browsers remove \
+                 before sending: write the path without it"
             ),
             Violation::RouteQuery { setting, route } => write!(
                 f,
@@ -483,6 +533,17 @@ impl fmt::Display for Violation {
                 f,
                 "`path = {path:?}` contains `;`, which would end the cookie's `Path` \
                  attribute: remove it"
+            ),
+            Violation::PathCharacter { path, character } => write!(
+                f,
+                "`path = {path:?}` contains {character:?}, which browsers percent-encode in a \
+                 URL path, so the cookie path would never match a request: use ASCII letters, \
+                 digits and `-._~!$&'()*+,=:@/`, or write the character percent-encoded"
+            ),
+            Violation::PathTooLong { len } => write!(
+                f,
+                "`path` is {len} bytes long: browsers ignore a cookie `Path` over 1024 bytes; \
+                 use a shorter path, e.g. `path = \"/\"`"
             ),
             Violation::PathControl { path } => write!(
                 f,

@@ -301,7 +301,7 @@ fn cookie_names_must_differ() {
 
 #[test]
 fn paths() {
-    for path in ["/", "/api", "/api/", "/a b"] {
+    for path in ["/", "/api", "/api/", "/a%20b", "/~user/@x"] {
         assert_eq!(check_path(path), Ok(()), "{path}");
     }
     assert!(matches!(
@@ -534,4 +534,48 @@ fn every_setting_has_its_argument_name() {
 fn violations_are_errors() {
     let error: Box<dyn std::error::Error> = Box::new(Violation::MissingRefresh);
     assert!(error.to_string().starts_with("missing `refresh`"));
+}
+
+#[test]
+fn routes_and_paths_are_what_browsers_send() {
+    use crossmint_auth_rules::{check_path, check_route, Setting, Violation};
+    for route in ["/api/ré", "/api/a|b", "/api/<x>", "/api/\"q\""] {
+        assert!(
+            matches!(
+                check_route(Setting::Refresh, route),
+                Err(Violation::RouteCharacter { .. })
+            ),
+            "{route}"
+        );
+    }
+    for route in ["/api/../refresh", "/./refresh"] {
+        assert!(
+            matches!(
+                check_route(Setting::Logout, route),
+                Err(Violation::RouteDotSegment { .. })
+            ),
+            "{route}"
+        );
+    }
+    assert!(check_route(Setting::Refresh, "/api/v1.0/refresh~x").is_ok());
+    assert!(matches!(
+        check_path("/a b"),
+        Err(Violation::PathCharacter { character: ' ', .. })
+    ));
+    assert!(matches!(
+        check_path(&format!("/{}", "a".repeat(1024))),
+        Err(Violation::PathTooLong { len: 1025 })
+    ));
+}
+
+#[test]
+fn hosts_ending_in_a_number_are_ip_addresses() {
+    use crossmint_auth_rules::{check_domain, Violation};
+    for domain in ["127.1", "1.2.3", "0x7f.0.0.1", "example.123"] {
+        assert!(
+            matches!(check_domain(domain), Err(Violation::DomainIp { .. })),
+            "{domain}"
+        );
+    }
+    assert!(check_domain("123.example.com").is_ok());
 }

@@ -279,6 +279,14 @@ impl Builder {
                 })?;
             builder = builder.project_id(project_id);
         }
+        #[cfg(not(feature = "redis"))]
+        if lookup("CROSSMINT_REDIS_URL").is_some() {
+            tracing::warn!(
+                "CROSSMINT_REDIS_URL is set but crossmint-auth was built without its `redis` \
+                 feature: refreshes are coordinated in this process only; enable the feature \
+                 to coordinate replicas"
+            );
+        }
         #[cfg(feature = "redis")]
         if let Some(url) = lookup(crate::redis::REDIS_URL_VARIABLE) {
             let url = url.into_string().map_err(|_| ConfigError::Variable {

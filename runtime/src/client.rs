@@ -13,6 +13,9 @@ use crate::error::ConfigError;
 use crate::key::ApiKey;
 
 const API_VERSION: &str = "2024-09-26";
+/// Browsers drop a cookie whose name and value exceed 4096 bytes; this leaves room for the
+/// name.
+const MAX_COOKIE_VALUE: usize = 4096 - 256;
 const CLIENT_NAME: &str = "crossmint-auth-rust";
 
 /// Why a call to Crossmint failed.
@@ -112,6 +115,11 @@ impl Refreshed {
         if jwt.is_empty() || !is_cookie_value(&jwt) {
             return Err(Unavailable::InvalidAnswer(
                 "the JWT is not a valid cookie value",
+            ));
+        }
+        if jwt.len() > MAX_COOKIE_VALUE || refresh_secret.len() > MAX_COOKIE_VALUE {
+            return Err(Unavailable::InvalidAnswer(
+                "a token is too large for a browser cookie",
             ));
         }
         if refresh_secret.is_empty() || !is_cookie_value(&refresh_secret) {
@@ -231,11 +239,17 @@ impl ApiClient {
             HeaderValue::from_static(env!("CARGO_PKG_VERSION")),
         );
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder()
             .default_headers(headers)
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(limits.connect_timeout)
-            .timeout(limits.timeout)
+            .timeout(limits.timeout);
+        // A provider on this machine (a stand-in, a tunnel) is reached directly, whatever
+        // proxy the environment names.
+        if is_loopback(&base) {
+            http = http.no_proxy();
+        }
+        let http = http
             .build()
             .map_err(|e| ConfigError::HttpClient(e.to_string()))?;
         Ok(ApiClient {
@@ -373,6 +387,17 @@ fn transport(error: reqwest::Error) -> UpstreamError {
     } else {
         Unavailable::Transport.into()
     }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    url.host_str().is_some_and(|host| {
+        host.eq_ignore_ascii_case("localhost")
+            || host
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
+    })
 }
 
 /// `value` with any `user:password@` replaced, so errors never print credentials.

@@ -41,15 +41,17 @@ impl CookieConfig {
     /// The defaults: `SameSite=Lax`, `Secure`, `HttpOnly` refresh cookie, no `Domain`,
     /// `Path=/`, cookies `crossmint-jwt` and `crossmint-refresh-token`, not partitioned.
     pub const fn new() -> CookieConfig {
+        // The defaults are the rules crate's, so the macro and the runtime agree on them.
+        const DEFAULT: Settings<'static> = Settings::DEFAULT;
         CookieConfig {
-            same_site: SameSite::Lax,
-            secure: true,
-            http_only: true,
-            domain: None,
-            path: "/",
-            jwt_cookie: "crossmint-jwt",
-            refresh_cookie: "crossmint-refresh-token",
-            partitioned: false,
+            same_site: DEFAULT.same_site,
+            secure: DEFAULT.secure,
+            http_only: DEFAULT.http_only,
+            domain: DEFAULT.domain,
+            path: DEFAULT.path,
+            jwt_cookie: DEFAULT.jwt_cookie,
+            refresh_cookie: DEFAULT.refresh_cookie,
+            partitioned: DEFAULT.partitioned,
         }
     }
 

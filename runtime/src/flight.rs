@@ -160,8 +160,10 @@ impl Shared {
         tokio::spawn(async move {
             let outcome = call.await;
             let success = outcome.as_ref().ok().map(|r| hash(&r.refresh_secret));
-            sender.send_replace(Some(outcome));
+            // The map first: a waiter woken by the outcome and retrying at once must find
+            // the entry settled (or gone, after a failure), not still in flight.
             settle.done(success);
+            sender.send_replace(Some(outcome));
         });
         receiver
     }

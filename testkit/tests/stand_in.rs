@@ -14,6 +14,7 @@ const JWKS: &str = "/.well-known/jwks.json";
 
 fn client() -> reqwest::Client {
     reqwest::Client::builder()
+        .no_proxy()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(5))
         .build()

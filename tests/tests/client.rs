@@ -196,6 +196,13 @@ async fn failures_are_typed() {
             Unavailable::InvalidAnswer("the refresh secret is not a valid cookie value"),
         ),
         (Fault::Redirect("http://127.0.0.1:9/steal".into()), Unavailable::Status(302)),
+        (
+            Fault::Body(format!(
+                r#"{{"jwt":"{}","refresh":{{"secret":"s","expiresAt":"2030-01-01T00:00:00Z"}},"user":{{"id":"u"}}}}"#,
+                "a".repeat(5000)
+            )),
+            Unavailable::InvalidAnswer("a token is too large for a browser cookie"),
+        ),
     ];
     for (fault, expected) in cases {
         stand_in.inject(Endpoint::Refresh, fault.clone(), 1);

@@ -23,7 +23,7 @@ async fn serve(demo: bool) -> (String, StandIn) {
 #[tokio::test]
 async fn demo_sign_in_then_api_me() {
     let (url, _stand_in) = serve(true).await;
-    let http = reqwest::Client::new();
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
     assert_eq!(
         http.get(format!("{url}/health"))
             .send()
@@ -82,7 +82,10 @@ async fn demo_sign_in_then_api_me() {
 #[tokio::test]
 async fn with_a_real_key_there_is_no_demo_route() {
     let (url, _stand_in) = serve(false).await;
-    let response = reqwest::Client::new()
+    let response = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap()
         .post(format!("{url}/demo/sign-in"))
         .send()
         .await

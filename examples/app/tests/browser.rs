@@ -512,7 +512,7 @@ impl Chromedriver {
 
     /// Polls `GET /status` until chromedriver says it is ready.
     async fn wait_until_ready(&self) {
-        let http = reqwest::Client::new();
+        let http = reqwest::Client::builder().no_proxy().build().unwrap();
         let status = format!("{}/status", self.url());
         eventually("chromedriver to answer", || async {
             let answer: Value = http.get(&status).send().await.ok()?.json().await.ok()?;
@@ -538,6 +538,8 @@ impl Chromedriver {
                     "--disable-sync",
                     "--disable-dev-shm-usage",
                     "--window-size=900,700",
+                    // Loopback only: every other host name fails to resolve.
+                    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
                     format!("--user-data-dir={}", self.profile.path().join("profile").display()),
                 ],
             }),

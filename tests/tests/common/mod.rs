@@ -36,6 +36,7 @@ pub fn app(auth: &CrossmintAuth, cookies: CookieConfig) -> Router {
 /// An HTTP client that keeps no cookies and follows no redirects.
 pub fn http() -> reqwest::Client {
     reqwest::Client::builder()
+        .no_proxy()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap()
