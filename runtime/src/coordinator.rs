@@ -27,8 +27,10 @@ pub trait RefreshCoordinator: Send + Sync + 'static {
         token: &'a str,
     ) -> CoordinatorFuture<'a, Result<Arc<Refreshed>, UpstreamError>>;
 
-    /// Forgets every remembered outcome that hands out `secret` (it was logged out).
-    fn forget<'a>(&'a self, secret: &'a str) -> CoordinatorFuture<'a, ()>;
+    /// Forgets every remembered outcome that hands out `secret` or was made from it (it is
+    /// being logged out). Returns the secret that a refresh of `secret` handed out, if one
+    /// did (waiting for a refresh in progress), so that it is revoked too.
+    fn forget<'a>(&'a self, secret: &'a str) -> CoordinatorFuture<'a, Option<String>>;
 }
 
 /// In-process coordination: single flight per token and a bounded grace window, keyed by
@@ -65,8 +67,7 @@ impl RefreshCoordinator for InProcess {
         }))
     }
 
-    fn forget<'a>(&'a self, secret: &'a str) -> CoordinatorFuture<'a, ()> {
-        self.flights.forget(secret);
-        Box::pin(std::future::ready(()))
+    fn forget<'a>(&'a self, secret: &'a str) -> CoordinatorFuture<'a, Option<String>> {
+        Box::pin(self.flights.forget(secret))
     }
 }

@@ -97,14 +97,26 @@ impl Flights {
         }
     }
 
-    /// Forgets every grace entry that hands out `secret`, so a session that was logged out
-    /// cannot come back through an old token.
-    pub(crate) fn forget(&self, secret: &str) {
+    /// Forgets every entry that hands out `secret` or was made from it, so a session that
+    /// was logged out cannot come back through an old token. Returns the secret a refresh of
+    /// `secret` handed out, if any (waiting for a refresh in progress), so it can be revoked
+    /// too.
+    pub(crate) async fn forget(&self, secret: &str) -> Option<String> {
         let key = hash(secret);
-        let mut map = self.shared.lock();
-        map.remove(&key);
-        if let Some(predecessor) = map.successors.remove(&key) {
-            map.remove(&predecessor);
+        let made_from = {
+            let mut map = self.shared.lock();
+            let made_from = map.entries.get(&key).map(|entry| entry.outcome.clone());
+            map.remove(&key);
+            if let Some(predecessor) = map.successors.remove(&key) {
+                map.remove(&predecessor);
+            }
+            made_from
+        };
+        let mut outcome = made_from?;
+        let told = outcome.wait_for(Option::is_some).await.ok()?;
+        match &*told {
+            Some(Ok(refreshed)) => Some(refreshed.refresh_secret.clone()),
+            _ => None,
         }
     }
 
@@ -281,7 +293,15 @@ mod tests {
         let f = Flights::new(Duration::from_secs(60), 10);
         rotate(&f, "old").await.unwrap();
         assert_eq!(f.len(), 1);
-        f.forget("next-old");
+        assert_eq!(f.forget("next-old").await, None);
+        assert_eq!(f.len(), 0);
+    }
+
+    #[tokio::test]
+    async fn forgetting_an_old_token_names_its_successor() {
+        let f = Flights::new(Duration::from_secs(60), 10);
+        rotate(&f, "old").await.unwrap();
+        assert_eq!(f.forget("old").await.as_deref(), Some("next-old"));
         assert_eq!(f.len(), 0);
     }
 

@@ -166,9 +166,13 @@ pub(crate) async fn logout(
         return error.into_response();
     }
     if let Some(secret) = cookies::read(request.headers(), config.refresh_cookie) {
-        auth.inner.coordinator.forget(secret).await;
-        if let Err(error) = auth.client().logout(secret).await {
-            tracing::warn!(%error, "upstream logout failed; cookies are cleared anyway");
+        // A refresh of this very token (another tab, just now) handed out a successor:
+        // that one is revoked too, or the session would outlive the logout.
+        let successor = auth.inner.coordinator.forget(secret).await;
+        for secret in std::iter::once(secret).chain(successor.as_deref()) {
+            if let Err(error) = auth.client().logout(secret).await {
+                tracing::warn!(%error, "upstream logout failed; cookies are cleared anyway");
+            }
         }
     }
     let mut response = (StatusCode::OK, axum::Json(serde_json::json!({}))).into_response();

@@ -118,20 +118,28 @@ impl RefreshCoordinator for RedisCoordinator {
         }))
     }
 
-    fn forget<'a>(&'a self, secret: &'a str) -> CoordinatorFuture<'a, ()> {
-        self.local.forget(secret);
-        self.shared.fallback.forget(secret);
+    fn forget<'a>(&'a self, secret: &'a str) -> CoordinatorFuture<'a, Option<String>> {
         Box::pin(async move {
+            let local = self.local.forget(secret).await;
+            let fallback = self.shared.fallback.forget(secret).await;
             let shared = &self.shared;
             let own = EntryKeys::of(secret);
-            let successor_of = shared.get(&successor_key(secret)).await;
+            // An outcome made from `secret` is readable with it: its successor is revoked too.
+            let made_from = match shared.get(&own.outcome).await {
+                Ok(Some(sealed)) => Cipher::for_token(secret)
+                    .open(&sealed)
+                    .and_then(Result::ok)
+                    .map(|refreshed| refreshed.refresh_secret.clone()),
+                _ => None,
+            };
             let mut keys = vec![own.outcome, successor_key(secret)];
-            if let Ok(Some(old)) = successor_of {
+            if let Ok(Some(old)) = shared.get(&successor_key(secret)).await {
                 if let Ok(old) = String::from_utf8(old) {
                     keys.push(format!("{PREFIX}:outcome:{old}"));
                 }
             }
             shared.delete(&keys).await;
+            local.or(fallback).or(made_from)
         })
     }
 }

@@ -659,3 +659,32 @@ async fn huge_durations_do_not_overflow() {
         assert_eq!(response.status(), StatusCode::OK);
     }
 }
+
+#[tokio::test]
+async fn logout_with_an_old_token_also_revokes_what_it_was_exchanged_for() {
+    let f = Fixture::new().await;
+    let session = f.stand_in.mint_session("rex");
+    // One tab refreshes; another still holds the old cookie and logs out.
+    let refreshed = with_cookie(f.refresh(), &session.refresh_secret)
+        .send()
+        .await
+        .unwrap();
+    let successor = set_cookie(&refreshed, REFRESH).value().to_owned();
+    let logout = with_cookie(f.logout(), &session.refresh_secret)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(logout.status(), StatusCode::OK);
+    let revoked: Vec<String> = f
+        .stand_in
+        .calls()
+        .into_iter()
+        .filter(|call| call.endpoint == Some(Endpoint::Logout))
+        .map(|call| call.body)
+        .collect();
+    assert_eq!(revoked.len(), 2, "{revoked:?}");
+    assert!(revoked[1].contains(&successor));
+    // The session the other tab got is over too.
+    let other_tab = with_cookie(f.refresh(), &successor).send().await.unwrap();
+    assert_eq!(other_tab.status(), StatusCode::UNAUTHORIZED);
+}

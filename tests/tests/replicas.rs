@@ -235,6 +235,29 @@ async fn the_old_token_on_the_other_replica_gets_the_same_session() {
 }
 
 #[tokio::test]
+async fn logout_with_an_old_token_on_another_replica_revokes_its_successor() {
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let r = replicas(&redis).await;
+    let session = r.stand_in.mint_session("dot");
+    let first = refresh(&r.urls[0], &session.refresh_secret)
+        .send()
+        .await
+        .unwrap();
+    let successor = set_cookie(&first, REFRESH).value().to_owned();
+    let logout = http()
+        .post(format!("{}/api/logout", r.urls[1]))
+        .header("cookie", format!("{REFRESH}={}", session.refresh_secret))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(logout.status(), StatusCode::OK);
+    let reuse = refresh(&r.urls[0], &successor).send().await.unwrap();
+    assert_eq!(reuse.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
 async fn requests_keep_working_when_redis_stops() {
     let Some(mut redis) = RedisServer::start() else {
         return;
