@@ -32,15 +32,9 @@ async fn run_refresh(
     config: &CookieConfig,
     request: Request,
 ) -> Result<std::sync::Arc<Refreshed>, AuthError> {
-    let options = &auth.inner.options;
-    csrf::check(
-        request.headers(),
-        request.uri(),
-        &options.allowed_origins,
-        config.secure,
-    )?;
+    refuse_cross_site(auth, config, &request)?;
     let (parts, body) = request.into_parts();
-    let from_body = body_token(&parts.headers, body, options.body_limit).await?;
+    let from_body = body_token(&parts.headers, body, auth.inner.options.body_limit).await?;
     let token = match from_body {
         Some(token) => token,
         None => cookies::read(&parts.headers, config.refresh_cookie)
@@ -48,6 +42,20 @@ async fn run_refresh(
             .to_owned(),
     };
     auth.refresh(&token).await.map_err(upstream_error)
+}
+
+/// Both routes act on cookies: cross-site requests are refused before anything else.
+fn refuse_cross_site(
+    auth: &CrossmintAuth,
+    config: &CookieConfig,
+    request: &Request,
+) -> Result<(), AuthError> {
+    csrf::check(
+        request.headers(),
+        request.uri(),
+        &auth.inner.options.allowed_origins,
+        config.secure,
+    )
 }
 
 /// Maps a failed refresh to the answer: a token the provider rejected ends the session,
@@ -156,13 +164,7 @@ pub(crate) async fn logout(
     config: &CookieConfig,
     request: Request,
 ) -> Response {
-    let options = &auth.inner.options;
-    if let Err(error) = csrf::check(
-        request.headers(),
-        request.uri(),
-        &options.allowed_origins,
-        config.secure,
-    ) {
+    if let Err(error) = refuse_cross_site(auth, config, &request) {
         return error.into_response();
     }
     if let Some(secret) = cookies::read(request.headers(), config.refresh_cookie) {
