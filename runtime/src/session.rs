@@ -73,15 +73,25 @@ enum CookieChange {
 struct SessionContext {
     auth: CrossmintAuth,
     cookies: CookieConfig,
-    change: Arc<Mutex<Option<CookieChange>>>,
+    request: Arc<PerRequest>,
+}
+
+/// What one request's extractions share with the layer (one allocation per request).
+#[derive(Default)]
+struct PerRequest {
+    change: Mutex<Option<CookieChange>>,
     /// The first extraction's result: a second `Session` in the same request (a middleware
     /// and the handler, say) must not refresh the same single-use token again.
-    resolved: Arc<tokio::sync::OnceCell<Result<Session, AuthError>>>,
+    resolved: tokio::sync::OnceCell<Result<Session, AuthError>>,
 }
 
 impl SessionContext {
     fn set_change(&self, change: CookieChange) {
-        *self.change.lock().unwrap_or_else(PoisonError::into_inner) = Some(change);
+        *self
+            .request
+            .change
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(change);
     }
 }
 
@@ -158,14 +168,14 @@ where
         let context = SessionContext {
             auth: self.layer.auth.clone(),
             cookies: self.layer.cookies,
-            change: Arc::default(),
-            resolved: Arc::default(),
+            request: Arc::default(),
         };
         request.extensions_mut().insert(context.clone());
         let response = self.inner.call(request);
         Box::pin(async move {
             let mut response = response.await?;
             let change = context
+                .request
                 .change
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
@@ -201,6 +211,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Session {
             return Err(AuthError::NotConfigured);
         };
         context
+            .request
             .resolved
             .get_or_init(|| extract(&context, &parts.headers))
             .await
