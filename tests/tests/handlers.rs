@@ -43,6 +43,11 @@ impl Fixture {
         http().post(format!("{}/api/logout", self.url))
     }
 
+    /// `POST /api/refresh` with the refresh token in its cookie and no body.
+    async fn refresh_from_cookie(&self, secret: &str) -> reqwest::Response {
+        with_cookie(self.refresh(), secret).send().await.unwrap()
+    }
+
     fn refreshes(&self) -> usize {
         self.stand_in.count(Endpoint::Refresh)
     }
@@ -182,10 +187,7 @@ async fn a_revoked_token_is_401_and_clears_cookies() {
     let f = Fixture::new().await;
     let session = f.stand_in.mint_session("dave");
     f.stand_in.revoke(&session.refresh_secret);
-    let response = with_cookie(f.refresh(), &session.refresh_secret)
-        .send()
-        .await
-        .unwrap();
+    let response = f.refresh_from_cookie(&session.refresh_secret).await;
     assert_unauthorized_and_cleared(&response);
     let body = json_body(response).await;
     assert_eq!(
@@ -200,15 +202,9 @@ async fn reuse_inside_the_grace_window_gets_the_same_session_and_after_it_is_ref
     // Wide enough that a loaded CI machine answers the second request inside it.
     let f = Fixture::with(|b| b.grace_window(Duration::from_secs(2)), COOKIES).await;
     let session = f.stand_in.mint_session("erin");
-    let first = with_cookie(f.refresh(), &session.refresh_secret)
-        .send()
-        .await
-        .unwrap();
+    let first = f.refresh_from_cookie(&session.refresh_secret).await;
     let first_jwt = set_cookie(&first, JWT).value().to_owned();
-    let second = with_cookie(f.refresh(), &session.refresh_secret)
-        .send()
-        .await
-        .unwrap();
+    let second = f.refresh_from_cookie(&session.refresh_secret).await;
     assert_eq!(second.status(), StatusCode::OK);
     assert_eq!(set_cookie(&second, JWT).value(), first_jwt);
     assert_eq!(
@@ -218,10 +214,7 @@ async fn reuse_inside_the_grace_window_gets_the_same_session_and_after_it_is_ref
     );
 
     tokio::time::sleep(Duration::from_millis(2200)).await;
-    let late = with_cookie(f.refresh(), &session.refresh_secret)
-        .send()
-        .await
-        .unwrap();
+    let late = f.refresh_from_cookie(&session.refresh_secret).await;
     assert_unauthorized_and_cleared(&late);
     assert_eq!(f.refreshes(), 2, "after the window the provider decides");
 }
@@ -230,15 +223,9 @@ async fn reuse_inside_the_grace_window_gets_the_same_session_and_after_it_is_ref
 async fn a_zero_grace_window_passes_reuse_to_the_provider() {
     let f = Fixture::with(|b| b.grace_window(Duration::ZERO), COOKIES).await;
     let session = f.stand_in.mint_session("fay");
-    let first = with_cookie(f.refresh(), &session.refresh_secret)
-        .send()
-        .await
-        .unwrap();
+    let first = f.refresh_from_cookie(&session.refresh_secret).await;
     assert_eq!(first.status(), StatusCode::OK);
-    let again = with_cookie(f.refresh(), &session.refresh_secret)
-        .send()
-        .await
-        .unwrap();
+    let again = f.refresh_from_cookie(&session.refresh_secret).await;
     assert_unauthorized_and_cleared(&again);
     assert_eq!(f.refreshes(), 2);
 }
@@ -299,7 +286,7 @@ async fn an_unavailable_provider_is_503_and_keeps_the_cookies() {
         Fault::Redirect("http://127.0.0.1:9/".into()),
     ] {
         f.stand_in.inject(Endpoint::Refresh, fault.clone(), 1);
-        let response = with_cookie(f.refresh(), &session.refresh_secret).send().await.unwrap();
+        let response = f.refresh_from_cookie(&session.refresh_secret).await;
         assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE, "{fault:?}");
         assert_no_store(&response);
         assert!(set_cookies(&response).is_empty(), "{fault:?}: cookies kept");
@@ -309,10 +296,7 @@ async fn an_unavailable_provider_is_503_and_keeps_the_cookies() {
     }
     assert_eq!(f.stand_in.count(Endpoint::Logout), 0, "nothing was revoked");
     // The token still works once the provider is back.
-    let response = with_cookie(f.refresh(), &session.refresh_secret)
-        .send()
-        .await
-        .unwrap();
+    let response = f.refresh_from_cookie(&session.refresh_secret).await;
     assert_eq!(response.status(), StatusCode::OK);
 }
 
@@ -525,10 +509,7 @@ async fn logout_revokes_and_clears() {
     assert_eq!(calls[0].endpoint, Some(Endpoint::Logout));
     assert!(calls[0].body.contains(&session.refresh_secret));
     // The token is revoked upstream.
-    let again = with_cookie(f.refresh(), &session.refresh_secret)
-        .send()
-        .await
-        .unwrap();
+    let again = f.refresh_from_cookie(&session.refresh_secret).await;
     assert_eq!(again.status(), StatusCode::UNAUTHORIZED);
 }
 
@@ -566,16 +547,10 @@ async fn logout_with_a_failing_provider_still_clears() {
 async fn logout_ends_the_grace_window_of_the_old_token() {
     let f = Fixture::new().await;
     let session = f.stand_in.mint_session("oz");
-    let first = with_cookie(f.refresh(), &session.refresh_secret)
-        .send()
-        .await
-        .unwrap();
+    let first = f.refresh_from_cookie(&session.refresh_secret).await;
     let new_secret = set_cookie(&first, REFRESH).value().to_owned();
     with_cookie(f.logout(), &new_secret).send().await.unwrap();
-    let reuse = with_cookie(f.refresh(), &session.refresh_secret)
-        .send()
-        .await
-        .unwrap();
+    let reuse = f.refresh_from_cookie(&session.refresh_secret).await;
     assert_eq!(reuse.status(), StatusCode::UNAUTHORIZED);
 }
 
@@ -589,7 +564,7 @@ async fn provider_expiry_is_checked_before_it_becomes_a_cookie() {
     };
     f.stand_in
         .inject(Endpoint::Refresh, answer("Invalid Date"), 1);
-    let response = with_cookie(f.refresh(), "t1").send().await.unwrap();
+    let response = f.refresh_from_cookie("t1").await;
     assert_eq!(response.status(), StatusCode::OK);
     let refresh = set_cookie(&response, REFRESH);
     assert_eq!(refresh.value(), "n=1", "a value with `=` survives");
@@ -601,7 +576,7 @@ async fn provider_expiry_is_checked_before_it_becomes_a_cookie() {
 
     f.stand_in
         .inject(Endpoint::Refresh, answer("2999-01-01T00:00:00Z"), 1);
-    let response = with_cookie(f.refresh(), "t2").send().await.unwrap();
+    let response = f.refresh_from_cookie("t2").await;
     let expires = set_cookie(&response, REFRESH).expires_datetime().unwrap();
     let cap = cookie::time::OffsetDateTime::now_utc() + cookie::time::Duration::days(400);
     assert!(expires <= cap && expires > cap - cookie::time::Duration::minutes(1));
@@ -616,10 +591,7 @@ async fn domain_path_and_partitioned_are_written_and_cleared_alike() {
         .partitioned(true);
     let f = Fixture::with(|b| b, CUSTOM).await;
     let session = f.stand_in.mint_session("pat");
-    let set = with_cookie(f.refresh(), &session.refresh_secret)
-        .send()
-        .await
-        .unwrap();
+    let set = f.refresh_from_cookie(&session.refresh_secret).await;
     let new_secret = set_cookie(&set, REFRESH).value().to_owned();
     let cleared = with_cookie(f.logout(), &new_secret).send().await.unwrap();
     for response in [&set, &cleared] {
@@ -652,10 +624,7 @@ async fn huge_durations_do_not_overflow() {
     .await;
     let session = f.stand_in.mint_session("quinn");
     for _ in 0..2 {
-        let response = with_cookie(f.refresh(), &session.refresh_secret)
-            .send()
-            .await
-            .unwrap();
+        let response = f.refresh_from_cookie(&session.refresh_secret).await;
         assert_eq!(response.status(), StatusCode::OK);
     }
 }
@@ -665,10 +634,7 @@ async fn logout_with_an_old_token_also_revokes_what_it_was_exchanged_for() {
     let f = Fixture::new().await;
     let session = f.stand_in.mint_session("rex");
     // One tab refreshes; another still holds the old cookie and logs out.
-    let refreshed = with_cookie(f.refresh(), &session.refresh_secret)
-        .send()
-        .await
-        .unwrap();
+    let refreshed = f.refresh_from_cookie(&session.refresh_secret).await;
     let successor = set_cookie(&refreshed, REFRESH).value().to_owned();
     let logout = with_cookie(f.logout(), &session.refresh_secret)
         .send()
@@ -685,6 +651,6 @@ async fn logout_with_an_old_token_also_revokes_what_it_was_exchanged_for() {
     assert_eq!(revoked.len(), 2, "{revoked:?}");
     assert!(revoked[1].contains(&successor));
     // The session the other tab got is over too.
-    let other_tab = with_cookie(f.refresh(), &successor).send().await.unwrap();
+    let other_tab = f.refresh_from_cookie(&successor).await;
     assert_eq!(other_tab.status(), StatusCode::UNAUTHORIZED);
 }
